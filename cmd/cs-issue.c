@@ -1,0 +1,219 @@
+/*
+ * cs-issue - post goods movements.
+ *
+ * Reads delivery rows (delivery, optional delivery_item) from files or
+ * standard input, or takes every picked, unposted delivery with --due, and
+ * posts each delivery's goods movement: 631 fill-up, 633 issue (with cost
+ * of goods sold), 632 pickup, 634 return (with cost reversed).  With
+ * --initial it posts initial stock entries 561 from rows material, plant,
+ * sloc, batch, serials, qty.  Writes the rows with matdoc, matdoc_item, mvt
+ * and date.  Journal: G, M and A records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "stage.h"
+
+#define USAGE "usage: cs-issue [-d dir] [--date date] [-o csv|table|json] " \
+	"[--reject file]\n                [--due | --initial] [file ...]\n"
+
+enum { OPT_DUE = OPT_TOOL, OPT_INITIAL };
+
+static const struct option longopts[] = {
+	COMMON_LONG,
+	{ "due", no_argument, NULL, OPT_DUE },
+	{ "initial", no_argument, NULL, OPT_INITIAL },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+initial_batch(struct stage *s)
+{
+	size_t i;
+	char what[64], mb[24], qb[NUM_BUFSZ];
+
+	stage_lock(s);
+	for (i = 0; i < s->nrows; i++) {
+		struct row *r = &s->rows[i];
+		uint64_t md = 0;
+		int rc;
+
+		stage_doc_begin(s);
+		rc = post_initial(&s->p, rowf(s, r, C_MATERIAL),
+		    rowf(s, r, C_PLANT), rowf(s, r, C_SLOC),
+		    rowf(s, r, C_BATCH), rowf(s, r, C_SERIALS),
+		    rowf(s, r, C_QTY), &md);
+		snprintf(what, sizeof what, "material %s",
+		    rowf(s, r, C_MATERIAL));
+		if (stage_doc_end(s, rc, &r, 1, what) == 0) {
+			const char *v[NCOL] = { 0 };
+			struct matdoc *m = state_matdoc(&s->st, md);
+
+			snprintf(mb, sizeof mb, "%llu", (unsigned long long)md);
+			v[C_MATDOC] = mb;
+			v[C_MATDOC_ITEM] = "1";
+			v[C_MVT] = "561";
+			v[C_DATE] = s->o->date;
+			v[C_QTY] = qty_fmt(s->st.mitem[m->first].qty, qb);
+			stage_emit(s, r, v);
+		}
+	}
+	stage_commit(s);
+}
+
+/* Emit the rows of a posted delivery: each input row gets the movement
+ * items of its delivery item (all items when the row names none). */
+static void
+emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
+{
+	struct state *st = &s->st;
+	struct matdoc *m = state_matdoc(st, md);
+	struct delivery *dl = state_delivery(st, m->delivery);
+	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dib[24], dt[11];
+	int k;
+	size_t i;
+
+	date_fmt(m->date, dt);
+	snprintf(mb, sizeof mb, "%llu", (unsigned long long)md);
+	snprintf(mv, sizeof mv, "%d", m->mvt);
+	for (k = 0; k < n; k++) {
+		int want = atoi(rowf(s, rows[k], C_DELIVERY_ITEM));
+
+		for (i = m->first; i < m->first + m->n; i++) {
+			struct mitem *mi = &st->mitem[i];
+			const char *v[NCOL] = { 0 };
+
+			if (want && mi->delivery_item != want)
+				continue;
+			snprintf(ib, sizeof ib, "%d", mi->item);
+			snprintf(dib, sizeof dib, "%d", mi->delivery_item);
+			v[C_MATDOC] = mb;
+			v[C_MATDOC_ITEM] = ib;
+			v[C_MVT] = mv;
+			v[C_DATE] = dt;
+			v[C_FLOW] = flow_name(dl->flow);
+			v[C_CUSTOMER] = state_str(st, dl->customer);
+			v[C_MATERIAL] = state_str(st, mi->material);
+			v[C_PLANT] = state_str(st, mi->plant);
+			v[C_SLOC] = state_str(st, mi->sloc);
+			v[C_DELIVERY_ITEM] = dib;
+			v[C_QTY] = qty_fmt(mi->qty, qb);
+			v[C_PICKED] = v[C_QTY];
+			v[C_BATCH] = state_str(st, mi->batch);
+			v[C_SERIALS] = mi->serials;
+			stage_emit(s, rows[k], v);
+		}
+	}
+}
+
+static void
+goods_batch(struct stage *s)
+{
+	size_t i = 0, j;
+	char what[64];
+
+	stage_lock(s);
+	while (i < s->nrows) {
+		struct row **g;
+		const char *dno = rowf(s, &s->rows[i], C_DELIVERY);
+		uint64_t md = 0, d = docno(dno);
+		int rc, n;
+
+		for (j = i + 1; j < s->nrows &&
+		    strcmp(rowf(s, &s->rows[j], C_DELIVERY), dno) == 0; j++)
+			;
+		n = (int)(j - i);
+		g = xcalloc((size_t)n, sizeof *g);
+		for (rc = 0; rc < n; rc++)
+			g[rc] = &s->rows[i + (size_t)rc];
+		if (d == 0) {
+			stage_row_error(s, g[0], *dno ? "delivery: not a "
+			    "document number" : "no delivery column");
+			free(g);
+			i = j;
+			continue;
+		}
+		stage_doc_begin(s);
+		rc = post_goods(&s->p, d, &md);
+		snprintf(what, sizeof what, "delivery %s", dno);
+		if (stage_doc_end(s, rc, g, n, what) >= 0)
+			emit_goods(s, g, n, md);
+		free(g);
+		i = j;
+	}
+	stage_commit(s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct stage s;
+	int c, due = 0, initial = 0, i;
+	uint64_t own;
+
+	opts_init(&o, "cs-issue", USAGE);
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (opt_common(&o, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_DUE:
+			due = 1;
+			break;
+		case OPT_INITIAL:
+			initial = 1;
+			break;
+		default:
+			usage_exit(&o);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((due && initial) || (due && argc > 0))
+		usage_exit(&o);
+	own = COL(C_MATDOC) | COL(C_MATDOC_ITEM) | COL(C_MVT) | COL(C_DATE);
+	stage_open(&s, &o, "cs-issue", own, 1);
+	if (due) {
+		size_t d;
+
+		stage_input(&s, NULL, C_SHIP_POINT);
+		for (d = 0; d < s.st.ndeliv; d++) {
+			struct delivery *dl = &s.st.deliv[d];
+			const char *v[NCOL] = { 0 };
+			char db[24];
+			size_t k;
+			int picked = 1;
+
+			if (dl->deleted || dl->matdoc)
+				continue;
+			for (k = dl->first; k < dl->first + dl->n; k++)
+				picked &= s.st.ditem[k].picked >= 0;
+			if (!picked)
+				continue;
+			snprintf(db, sizeof db, "%llu",
+			    (unsigned long long)(DELIV_BASE + d));
+			v[C_FLOW] = flow_name(dl->flow);
+			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
+			v[C_DELIVERY] = db;
+			v[C_SHIP_POINT] = state_str(&s.st, dl->ship_point);
+			stage_add_row(&s, v);
+		}
+		if (s.nrows)
+			goods_batch(&s);
+		return stage_close(&s);
+	}
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
+			break;
+		while (stage_read(&s) > 0) {
+			if (initial)
+				initial_batch(&s);
+			else
+				goods_batch(&s);
+		}
+	}
+	return stage_close(&s);
+}

@@ -1,0 +1,447 @@
+/*
+ * journal.c - transactions, locking and recovery of the journal; see
+ * journal.h and cs-journal(5).
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "journal.h"
+
+#define SCANBUF (1024 * 1024)
+
+int
+journal_open(struct journal *j, const char *dir, int create, char *err)
+{
+	struct buf p = { 0 };
+
+	memset(j, 0, sizeof *j);
+	buf_printf(&p, "%s/journal", dir);
+	j->fd = open(p.s, O_RDWR | O_APPEND | (create ? O_CREAT : 0), 0644);
+	if (j->fd < 0 && !create && errno == ENOENT) {
+		/* A data directory nothing has been posted to yet. */
+		j->path = p.s;
+		return 0;
+	}
+	if (j->fd < 0) {
+		snprintf(err, JERRSZ, "cannot open '%s': %s", p.s,
+		    strerror(errno));
+		buf_free(&p);
+		return -1;
+	}
+	j->path = p.s;
+	return 0;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->path);
+	buf_free(&j->line);
+	buf_free(&j->tx);
+	memset(j, 0, sizeof *j);
+	j->fd = -1;
+}
+
+int
+journal_timeout_ms(void)
+{
+	const char *s = getenv("CS_LOCK_TIMEOUT");
+	long v;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return 30000;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > 86400)
+		return 30000;
+	return (int)(v * 1000);
+}
+
+int
+journal_lock(struct journal *j, int how, int timeout_ms, char *err)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int waited = 0;
+
+	if (j->fd < 0 || j->lock == how)
+		return 0;
+	for (;;) {
+		if (flock(j->fd, how | LOCK_NB) == 0) {
+			j->lock = how;
+			return 0;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			snprintf(err, JERRSZ, "cannot lock '%s': %s", j->path,
+			    strerror(errno));
+			return -1;
+		}
+		if (waited >= timeout_ms) {
+			snprintf(err, JERRSZ,
+			    "'%s': lock not obtained in %d s", j->path,
+			    timeout_ms / 1000);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+		waited += 10;
+	}
+}
+
+void
+journal_unlock(struct journal *j)
+{
+	if (j->fd >= 0 && j->lock)
+		flock(j->fd, LOCK_UN);
+	j->lock = 0;
+}
+
+int
+jrec_split(char *line, size_t len, struct jrec *r)
+{
+	char *w = line, *s = line, *end = line + len;
+
+	r->nf = 0;
+	r->f[r->nf++] = w;
+	for (; s < end; s++) {
+		if (*s == '\t') {
+			*w++ = '\0';
+			if (r->nf == JMAXF)
+				return -1;
+			r->f[r->nf++] = w;
+		} else if (*s == '\\') {
+			if (++s == end)
+				return -1;
+			switch (*s) {
+			case 't': *w++ = '\t'; break;
+			case 'n': *w++ = '\n'; break;
+			case 'r': *w++ = '\r'; break;
+			case '\\': *w++ = '\\'; break;
+			default: return -1;
+			}
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	return 0;
+}
+
+/* Parse "C <txn> <n> <crc>"; 0 on success. */
+static int
+parse_commit(char *line, size_t len, uint64_t *txn, long *n, uint32_t *crc)
+{
+	struct jrec r;
+	char *e1, *e2, *e3;
+	unsigned long long t;
+	unsigned long c;
+
+	if (jrec_split(line, len, &r) < 0 || r.nf != 4)
+		return -1;
+	errno = 0;
+	t = strtoull(r.f[1], &e1, 10);
+	*n = strtol(r.f[2], &e2, 10);
+	c = strtoul(r.f[3], &e3, 16);
+	if (errno || *e1 || *e2 || *e3 || strlen(r.f[3]) != 8)
+		return -1;
+	*txn = t;
+	*crc = (uint32_t)c;
+	return 0;
+}
+
+/* Deliver the records of the verified transaction in j->tx (B line first,
+ * skipped) to fn. */
+static int
+deliver(struct journal *j, uint64_t txn, off_t txoff, jrec_fn fn, void *ctx,
+    char *err)
+{
+	char *s = j->tx.s, *end = j->tx.s + j->tx.len, *nl;
+	struct jrec r;
+	struct buf why = { 0 };
+	int first = 1;
+
+	for (; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (first) {
+			first = 0;
+			continue;
+		}
+		r.off = txoff + (s - j->tx.s);
+		if (jrec_split(s, (size_t)(nl - s), &r) < 0) {
+			snprintf(err, JERRSZ, "%s: transaction %" PRIu64
+			    " at offset %lld: record does not split",
+			    j->path, txn, (long long)r.off);
+			return -1;
+		}
+		r.txn = txn;
+		if (fn && fn(ctx, &r, &why) < 0) {
+			snprintf(err, JERRSZ, "%s: transaction %" PRIu64
+			    " at offset %lld: %s record: %s", j->path, txn,
+			    (long long)r.off, r.f[0], why.s ? why.s : "");
+			buf_free(&why);
+			return -1;
+		}
+	}
+	buf_free(&why);
+	return 0;
+}
+
+int
+journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
+{
+	char *rbuf;
+	off_t pos, txoff = 0, size;
+	int intx = 0;
+	uint64_t txn = 0;
+	long nrec = 0;
+	struct stat sb;
+
+	j->torn = 0;
+	if (j->fd < 0)
+		return 0;
+	if (fstat(j->fd, &sb) < 0) {
+		snprintf(err, JERRSZ, "%s: %s", j->path, strerror(errno));
+		return -2;
+	}
+	size = sb.st_size;
+	if (size < j->end) {
+		snprintf(err, JERRSZ, "%s: shorter than what was read before",
+		    j->path);
+		return -1;
+	}
+	rbuf = xmalloc(SCANBUF);
+	buf_reset(&j->line);
+	buf_reset(&j->tx);
+	pos = j->end;
+	while (pos < size) {
+		ssize_t n = pread(j->fd, rbuf, SCANBUF, pos);
+		char *s, *e, *nl;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, JERRSZ, "%s: %s", j->path,
+			    strerror(errno));
+			free(rbuf);
+			return -2;
+		}
+		if (n == 0)
+			break;
+		if (pos + n > size)
+			n = (ssize_t)(size - pos);
+		s = rbuf;
+		e = rbuf + n;
+		for (; s < e; s = nl + 1) {
+			off_t loff;
+			char *l;
+			size_t ll;
+
+			nl = memchr(s, '\n', (size_t)(e - s));
+			if (nl == NULL) {
+				buf_add(&j->line, s, (size_t)(e - s));
+				break;
+			}
+			buf_add(&j->line, s, (size_t)(nl - s + 1));
+			/* The complete line, with its LF, is in j->line. */
+			l = j->line.s;
+			ll = j->line.len;
+			loff = pos + (nl + 1 - rbuf) - (off_t)ll;
+			if (!intx) {
+				char *e1;
+				unsigned long long t;
+
+				if (ll < 3 || l[0] != 'B' || l[1] != '\t')
+					goto damaged;
+				t = strtoull(l + 2, &e1, 10);
+				if (*e1 != '\t' || t != j->txn + 1)
+					goto damaged;
+				txn = t;
+				intx = 1;
+				nrec = 0;
+				txoff = loff;
+				buf_reset(&j->tx);
+				buf_add(&j->tx, l, ll);
+			} else if (l[0] == 'C' && l[1] == '\t') {
+				uint64_t ct;
+				long cn;
+				uint32_t crc, want;
+
+				want = (uint32_t)crc32(0L, (const Bytef *)j->tx.s,
+				    (uInt)j->tx.len);
+				if (parse_commit(l, ll - 1, &ct, &cn, &crc) < 0 ||
+				    ct != txn || cn != nrec || crc != want) {
+					if (loff + (off_t)ll >= size) {
+						/* A bad commit at the very end: torn. */
+						break;
+					}
+					goto damaged_tx;
+				}
+				if (deliver(j, txn, txoff, fn, ctx, err) < 0) {
+					free(rbuf);
+					return -1;
+				}
+				j->txn = txn;
+				j->end = loff + (off_t)ll;
+				intx = 0;
+			} else if (l[0] == 'B' && l[1] == '\t') {
+				/* A new transaction before the last one
+				 * committed: the last one is torn, and data
+				 * follows it. */
+				goto damaged_tx;
+			} else {
+				buf_add(&j->tx, l, ll);
+				nrec++;
+			}
+			buf_reset(&j->line);
+		}
+		pos += n;
+	}
+	free(rbuf);
+	buf_reset(&j->line);
+	buf_reset(&j->tx);
+	j->torn = size - j->end;
+	return 0;
+
+damaged:
+	free(rbuf);
+	snprintf(err, JERRSZ, "%s: damaged at offset %lld: not a transaction "
+	    "start after transaction %" PRIu64, j->path,
+	    (long long)(pos + 0), j->txn);
+	return -1;
+damaged_tx:
+	free(rbuf);
+	snprintf(err, JERRSZ, "%s: transaction %" PRIu64 " at offset %lld: "
+	    "commit missing or checksum mismatch, and more data follows",
+	    j->path, txn, (long long)txoff);
+	return -1;
+}
+
+off_t
+journal_cut_torn(struct journal *j, char *err)
+{
+	struct stat sb;
+	off_t cut;
+
+	if (j->fd < 0)
+		return 0;
+	if (fstat(j->fd, &sb) < 0) {
+		snprintf(err, JERRSZ, "%s: %s", j->path, strerror(errno));
+		return -1;
+	}
+	cut = sb.st_size - j->end;
+	if (cut <= 0)
+		return 0;
+	if (ftruncate(j->fd, j->end) < 0 || fsync(j->fd) < 0) {
+		snprintf(err, JERRSZ, "cannot truncate '%s': %s", j->path,
+		    strerror(errno));
+		return -1;
+	}
+	j->torn = 0;
+	return cut;
+}
+
+static void
+add_field(struct buf *tx, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		switch (*p) {
+		case '\t': buf_add(tx, "\\t", 2); break;
+		case '\n': buf_add(tx, "\\n", 2); break;
+		case '\r': buf_add(tx, "\\r", 2); break;
+		case '\\': buf_add(tx, "\\\\", 2); break;
+		default: buf_addc(tx, *p); break;
+		}
+	}
+}
+
+void
+jtx_rec(struct buf *tx, int n, const char *const *f)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(tx, '\t');
+		add_field(tx, f[i] ? f[i] : "");
+	}
+	buf_addc(tx, '\n');
+}
+
+void
+jtx_begin(struct journal *j, struct buf *tx, const char *tool)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_reset(tx);
+	buf_printf(tx, "B\t%" PRIu64 "\t%s\t", j->txn + 1, stamp);
+	add_field(tx, tool);
+	buf_addc(tx, '\n');
+}
+
+int
+jtx_count(const struct buf *tx)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < tx->len; i++)
+		n += tx->s[i] == '\n';
+	return n - 1;
+}
+
+int
+journal_commit(struct journal *j, struct buf *tx, char *err)
+{
+	uint32_t crc;
+	size_t done = 0;
+	int n = jtx_count(tx);
+
+	if (j->fd < 0 || j->lock != LOCK_EX) {
+		snprintf(err, JERRSZ, "%s: not locked for writing", j->path);
+		return -1;
+	}
+	crc = (uint32_t)crc32(0L, (const Bytef *)tx->s, (uInt)tx->len);
+	buf_printf(tx, "C\t%" PRIu64 "\t%d\t%08" PRIx32 "\n", j->txn + 1, n,
+	    crc);
+	while (done < tx->len) {
+		ssize_t w = write(j->fd, tx->s + done, tx->len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, JERRSZ, "cannot write '%s': %s", j->path,
+			    w < 0 ? strerror(errno) : "short write");
+			goto undo;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(j->fd) < 0) {
+		snprintf(err, JERRSZ, "cannot sync '%s': %s", j->path,
+		    strerror(errno));
+		goto undo;
+	}
+	j->end += (off_t)tx->len;
+	j->txn++;
+	return 0;
+undo:
+	/* Leave no half transaction behind; a reader would call it torn. */
+	if (ftruncate(j->fd, j->end) == 0)
+		fsync(j->fd);
+	return -1;
+}

@@ -1,0 +1,475 @@
+/*
+ * stage.c - the pipeline stage driver; see stage.h.
+ */
+#include <sys/file.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stage.h"
+
+const char *const col_names[NCOL] = {
+	"flow", "order", "order_item", "customer", "material", "qty", "unit",
+	"plant", "sloc", "batch", "serials", "po", "price", "currency",
+	"block", "delivery", "delivery_item", "ship_point", "picked",
+	"matdoc", "matdoc_item", "mvt", "date", "billing", "billing_item",
+	"billing_type", "net", "tax", "gross"
+};
+
+struct pend {
+	char **v;		/* nout fields */
+};
+
+static void
+die3(struct stage *s, const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", s->o->prog, msg);
+	exit(3);
+}
+
+static void
+catch_up(struct stage *s)
+{
+	char err[JERRSZ];
+	int rc = journal_scan(&s->j, state_replay_fn, &s->st, err);
+
+	if (rc < 0)
+		die3(s, err);
+	if (s->j.torn) {
+		if (s->j.lock == LOCK_EX) {
+			off_t cut = journal_cut_torn(&s->j, err);
+
+			if (cut < 0)
+				die3(s, err);
+			fprintf(stderr, "%s: journal: torn tail of %lld bytes "
+			    "removed\n", s->o->prog, (long long)cut);
+		} else
+			fprintf(stderr, "%s: journal: torn tail of %lld bytes "
+			    "ignored\n", s->o->prog, (long long)s->j.torn);
+	}
+}
+
+void
+stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
+    int writer)
+{
+	char err[REC_ERRSZ > JERRSZ ? REC_ERRSZ : JERRSZ];
+
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	s->tool = tool;
+	s->own = own;
+	s->writer = writer;
+	opts_finish(o);
+	if (master_load(&s->m, o->dir, err) < 0) {
+		fprintf(stderr, "%s: %s\n", o->prog, err);
+		exit(2);
+	}
+	state_init(&s->st);
+	if (journal_open(&s->j, o->dir, writer, err) < 0) {
+		fprintf(stderr, "%s: %s\n", o->prog, err);
+		exit(2);
+	}
+	if (journal_lock(&s->j, LOCK_SH, journal_timeout_ms(), err) < 0)
+		die3(s, err);
+	catch_up(s);
+	journal_unlock(&s->j);
+	s->p.st = &s->st;
+	s->p.m = &s->m;
+	s->p.tx = &s->tx;
+	memcpy(s->p.date, o->date, sizeof s->p.date);
+	s->p.day = o->day;
+}
+
+static void
+setup_output(struct stage *s)
+{
+	int i, c, n = 0;
+	const char **names;
+
+	s->out_in = xcalloc((size_t)(s->nin + NCOL), sizeof *s->out_in);
+	s->out_canon = xcalloc((size_t)(s->nin + NCOL), sizeof *s->out_canon);
+	names = xcalloc((size_t)(s->nin + NCOL + 1), sizeof *names);
+	for (i = 0; i < s->nin; i++) {
+		s->out_in[n] = i;
+		s->out_canon[n] = -1;
+		for (c = 0; c < NCOL; c++)
+			if (strcmp(s->in_names[i], col_names[c]) == 0)
+				s->out_canon[n] = c;
+		names[n++] = s->in_names[i];
+	}
+	for (c = 0; c < NCOL; c++)
+		if ((s->own & COL(c)) && s->canon_in[c] < 0) {
+			s->out_in[n] = -1;
+			s->out_canon[n] = c;
+			names[n++] = col_names[c];
+		}
+	s->nout = n;
+	s->out = out_open(stdout, (enum out_fmt)s->o->fmt, n, names);
+	if (s->o->reject) {
+		char err[REC_ERRSZ];
+
+		names[s->nin] = "error";
+		s->rej = out_open_path(s->o->reject, OUT_CSV, s->nin + 1, names,
+		    err);
+		if (s->rej == NULL) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, err);
+			exit(2);
+		}
+	}
+	free(names);
+}
+
+int
+stage_input(struct stage *s, const char *path, int in_last)
+{
+	char err[REC_ERRSZ];
+	int i, c;
+
+	for (c = 0; c < NCOL; c++)
+		s->canon_in[c] = -1;
+	if (path == NULL) {
+		s->nin = in_last + 1;
+		s->in_names = xcalloc((size_t)s->nin, sizeof *s->in_names);
+		for (c = 0; c < s->nin; c++) {
+			s->in_names[c] = xstrdup(col_names[c]);
+			s->canon_in[c] = c;
+		}
+		s->eof = 1;
+		s->in_name = "due list";
+		setup_output(s);
+		return 0;
+	}
+	s->in = rec_open(strcmp(path, "-") == 0 ? NULL : path, err);
+	if (s->in == NULL) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
+		s->status = 2;
+		return -1;
+	}
+	s->in_name = strcmp(path, "-") == 0 ? NULL : path;
+	if (s->out != NULL) {
+		/* A further input file: its header must be the first's. */
+		int same = rec_ncols(s->in) == s->nin;
+
+		for (i = 0; same && i < s->nin; i++)
+			same = strcmp(rec_colname(s->in, i), s->in_names[i]) == 0;
+		if (!same) {
+			fprintf(stderr, "%s: %s: columns differ from the first "
+			    "input's\n", s->o->prog, path);
+			rec_close(s->in, err);
+			s->in = NULL;
+			s->status = 2;
+			return -1;
+		}
+		s->eof = 0;
+		return 0;
+	}
+	s->nin = rec_ncols(s->in);
+	s->in_names = xcalloc((size_t)s->nin + 1, sizeof *s->in_names);
+	for (i = 0; i < s->nin; i++) {
+		s->in_names[i] = xstrdup(rec_colname(s->in, i));
+		for (c = 0; c < NCOL; c++)
+			if (strcmp(s->in_names[i], col_names[c]) == 0 &&
+			    s->canon_in[c] < 0)
+				s->canon_in[c] = i;
+	}
+	setup_output(s);
+	return 0;
+}
+
+static void
+free_rows(struct stage *s)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->nrows; i++) {
+		for (k = 0; k < s->nin; k++)
+			free(s->rows[i].f[k]);
+		free(s->rows[i].f);
+	}
+	s->nrows = 0;
+}
+
+int
+stage_read(struct stage *s)
+{
+	int rc;
+
+	free_rows(s);
+	if (s->in == NULL || s->eof)
+		return 0;
+	while (s->nrows < STAGE_BATCH) {
+		struct row *r;
+		int k;
+
+		if (s->nrows > 0 && !rec_ready(s->in))
+			break;
+		rc = rec_next(s->in);
+		if (rc < 0) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(s->in));
+			s->status = 2;
+			s->eof = 1;
+			return s->nrows ? (int)s->nrows : -1;
+		}
+		if (rc == 0) {
+			char err[REC_ERRSZ];
+
+			s->eof = 1;
+			if (rec_close(s->in, err) < 0) {
+				fprintf(stderr, "%s: %s\n", s->o->prog, err);
+				s->status = 2;
+			}
+			s->in = NULL;
+			break;
+		}
+		grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
+		r = &s->rows[s->nrows++];
+		r->line = rec_lineno(s->in);
+		r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
+		for (k = 0; k < s->nin; k++)
+			r->f[k] = xstrdup(rec_field(s->in, k));
+	}
+	return (int)s->nrows;
+}
+
+void
+stage_add_row(struct stage *s, const char *const *vals)
+{
+	struct row *r;
+	int k;
+
+	grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
+	r = &s->rows[s->nrows++];
+	r->line = 0;
+	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
+	for (k = 0; k < s->nin; k++)
+		r->f[k] = xstrdup(vals[k] ? vals[k] : "");
+}
+
+const char *
+rowf(const struct stage *s, const struct row *r, int col)
+{
+	int i = s->canon_in[col];
+
+	return i >= 0 ? r->f[i] : "";
+}
+
+const char *
+rowf_name(const struct stage *s, const struct row *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nin; i++)
+		if (strcmp(s->in_names[i], name) == 0)
+			return r->f[i];
+	return "";
+}
+
+void
+stage_lock(struct stage *s)
+{
+	char err[JERRSZ];
+
+	if (journal_lock(&s->j, LOCK_EX, journal_timeout_ms(), err) < 0)
+		die3(s, err);
+	catch_up(s);
+	jtx_begin(&s->j, &s->tx, s->tool);
+	s->ndocs = 0;
+}
+
+void
+stage_doc_begin(struct stage *s)
+{
+	state_begin(&s->st);
+	s->tx_mark = s->tx.len;
+	s->pend_mark = s->npend;
+	buf_reset(&s->p.why);
+	buf_reset(&s->p.note);
+}
+
+static void
+where(const struct stage *s, const struct row *r, struct buf *b)
+{
+	buf_reset(b);
+	if (r == NULL || r->line == 0)
+		return;
+	if (s->in_name)
+		buf_printf(b, "%s: line %ld: ", s->in_name, r->line);
+	else
+		buf_printf(b, "input line %ld: ", r->line);
+}
+
+static void
+reject_rows(struct stage *s, struct row *const *rows, int n, const char *msg)
+{
+	int i, k;
+	const char **v;
+
+	if (s->rej == NULL)
+		return;
+	v = xcalloc((size_t)s->nin + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < s->nin; k++)
+			v[k] = rows[i]->f[k];
+		v[s->nin] = msg;
+		out_row(s->rej, v);
+	}
+	free(v);
+}
+
+static void
+free_pend(struct stage *s, size_t from)
+{
+	size_t i;
+	int k;
+
+	for (i = from; i < s->npend; i++) {
+		for (k = 0; k < s->nout; k++)
+			free(s->pend[i].v[k]);
+		free(s->pend[i].v);
+	}
+	s->npend = from;
+}
+
+int
+stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
+    const char *what)
+{
+	struct buf w = { 0 };
+
+	where(s, n ? rows[0] : NULL, &w);
+	if (rc < 0) {
+		state_rollback(&s->st);
+		s->tx.len = s->tx_mark;
+		s->tx.s[s->tx.len] = '\0';
+		free_pend(s, s->pend_mark);
+		fprintf(stderr, "%s: %s%s%s%s\n", s->o->prog, w.s ? w.s : "",
+		    what, *what ? ": " : "", s->p.why.s ? s->p.why.s : "");
+		reject_rows(s, rows, n, s->p.why.s ? s->p.why.s : "");
+		if (s->status < 1)
+			s->status = 1;
+	} else {
+		state_keep(&s->st);
+		if (rc > 0 && s->p.note.len)
+			fprintf(stderr, "%s: %s%s\n", s->o->prog,
+			    w.s ? w.s : "", s->p.note.s);
+		if (rc == 0)
+			s->ndocs++;
+	}
+	buf_free(&w);
+	return rc;
+}
+
+void
+stage_row_error(struct stage *s, const struct row *r, const char *msg)
+{
+	struct buf w = { 0 };
+	struct row *rp = (struct row *)r;
+
+	where(s, r, &w);
+	fprintf(stderr, "%s: %s%s\n", s->o->prog, w.s ? w.s : "", msg);
+	reject_rows(s, &rp, 1, msg);
+	if (s->status < 1)
+		s->status = 1;
+	buf_free(&w);
+}
+
+void
+stage_emit(struct stage *s, const struct row *src, const char *const *vals)
+{
+	struct pend *p;
+	int k;
+
+	grow(&s->pend, &s->cappend, s->npend + 1, sizeof *s->pend);
+	p = &s->pend[s->npend++];
+	p->v = xcalloc((size_t)s->nout, sizeof *p->v);
+	for (k = 0; k < s->nout; k++) {
+		const char *v = NULL;
+
+		if (s->out_canon[k] >= 0 && vals[s->out_canon[k]])
+			v = vals[s->out_canon[k]];
+		else if (s->out_in[k] >= 0 && src)
+			v = src->f[s->out_in[k]];
+		p->v[k] = xstrdup(v ? v : "");
+	}
+}
+
+void
+stage_commit(struct stage *s)
+{
+	char err[JERRSZ];
+	size_t i;
+
+	if (s->ndocs > 0) {
+		if (journal_commit(&s->j, &s->tx, err) < 0)
+			die3(s, err);
+	}
+	s->ndocs = 0;
+	journal_unlock(&s->j);
+	for (i = 0; i < s->npend; i++)
+		out_row(s->out, (const char *const *)s->pend[i].v);
+	free_pend(s, 0);
+	if (out_flush(s->out) < 0) {
+		fprintf(stderr, "%s: write error on standard output\n",
+		    s->o->prog);
+		exit(2);
+	}
+}
+
+void
+stage_free(struct stage *s)
+{
+	int k;
+
+	free_rows(s);
+	free(s->rows);
+	free_pend(s, 0);
+	free(s->pend);
+	for (k = 0; k < s->nin; k++)
+		free(s->in_names[k]);
+	free(s->in_names);
+	free(s->out_in);
+	free(s->out_canon);
+	buf_free(&s->tx);
+	buf_free(&s->p.why);
+	buf_free(&s->p.note);
+	state_free(&s->st);
+	master_free(&s->m);
+	journal_close(&s->j);
+}
+
+int
+stage_close(struct stage *s)
+{
+	int st = s->status;
+
+	if (s->in) {
+		char err[REC_ERRSZ];
+
+		if (rec_close(s->in, err) < 0) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, err);
+			st = 2;
+		}
+		s->in = NULL;
+	}
+	if (s->out && out_close(s->out) < 0) {
+		fprintf(stderr, "%s: write error on standard output\n",
+		    s->o->prog);
+		st = 2;
+	}
+	if (s->rej && out_close(s->rej) < 0) {
+		fprintf(stderr, "%s: write error on '%s'\n", s->o->prog,
+		    s->o->reject);
+		st = st > 2 ? st : 2;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error on standard output\n",
+		    s->o->prog);
+		st = 2;
+	}
+	s->out = s->rej = NULL;
+	stage_free(s);
+	return st;
+}

@@ -1,0 +1,133 @@
+/*
+ * stage.h - one stage of a pipeline: read rows, group them into documents,
+ * post each document all or nothing, commit groups of documents to the
+ * journal, and only then write their rows.
+ *
+ * Columns are found by name; a stage adds the canonical columns it owns
+ * (see col_names) that its input lacks after the input's columns, fills
+ * the canonical columns it knows, and passes every other column through
+ * unchanged and in place.
+ */
+#ifndef CS_STAGE_H
+#define CS_STAGE_H
+
+#include <stdint.h>
+
+#include "journal.h"
+#include "master.h"
+#include "opt.h"
+#include "out.h"
+#include "post.h"
+#include "rec.h"
+#include "state.h"
+
+enum col {
+	C_FLOW, C_ORDER, C_ORDER_ITEM, C_CUSTOMER, C_MATERIAL, C_QTY, C_UNIT,
+	C_PLANT, C_SLOC, C_BATCH, C_SERIALS, C_PO, C_PRICE, C_CURRENCY,
+	C_BLOCK, C_DELIVERY, C_DELIVERY_ITEM, C_SHIP_POINT, C_PICKED,
+	C_MATDOC, C_MATDOC_ITEM, C_MVT, C_DATE, C_BILLING, C_BILLING_ITEM,
+	C_BILLING_TYPE, C_NET, C_TAX, C_GROSS, NCOL
+};
+extern const char *const col_names[NCOL];
+
+#define STAGE_BATCH 2000	/* rows read before a group commit */
+
+/* One input row, copied. */
+struct row {
+	long line;
+	char **f;
+};
+
+struct pend;
+
+struct stage {
+	struct opts *o;
+	const char *tool;
+	uint64_t own;		/* canonical columns the stage adds */
+	struct master m;
+	struct state st;
+	struct journal j;
+	struct post p;
+	struct buf tx;
+	int writer;
+
+	struct rec_in *in;
+	const char *in_name;	/* "input" for stdin, else the path */
+	int nin;		/* input columns */
+	char **in_names;
+	int canon_in[NCOL];	/* canonical column -> input column or -1 */
+	int extra_in[8];	/* tool's extra input columns */
+
+	struct out *out, *rej;
+	int nout;
+	int *out_in;		/* output column -> input column or -1 */
+	int *out_canon;		/* output column -> canonical column or -1 */
+
+	struct row *rows;
+	size_t nrows, caprows;
+	int eof;
+
+	struct pend *pend;
+	size_t npend, cappend, pend_mark;
+	size_t tx_mark;
+	int ndocs;		/* documents in the open transaction */
+	int status;		/* exit status so far */
+};
+
+/*
+ * Load master data and replay the journal.  writer: the stage posts (the
+ * journal is created when absent).  Exits with 2 or 3 on setup errors.
+ */
+void stage_open(struct stage *s, struct opts *o, const char *tool,
+    uint64_t own, int writer);
+#define COL(c) ((uint64_t)1 << (c))
+
+/* Use path ("-": stdin) as input; NULL: no input rows (the --due case),
+ * with the canonical columns up to in_last as its columns.  Sets up the
+ * output header.  Returns 0 or -1 (message printed, status 2). */
+int stage_input(struct stage *s, const char *path, int in_last);
+
+/* Read the next batch of rows into s->rows.  Returns the rows read, 0 at
+ * the end, -1 on a read error (printed, status set). */
+int stage_read(struct stage *s);
+
+/* Add a synthetic row (for --due): fields by canonical column, NULL "". */
+void stage_add_row(struct stage *s, const char *const *vals);
+
+/* Field of a row by canonical column ("" when the input lacks it). */
+const char *rowf(const struct stage *s, const struct row *r, int col);
+/* Field of a row by any column name ("" when absent). */
+const char *rowf_name(const struct stage *s, const struct row *r,
+    const char *name);
+
+/* Take the exclusive lock, catch up with the journal and start a
+ * transaction.  Exits 3 when the journal is damaged or locked. */
+void stage_lock(struct stage *s);
+
+/* Bracket one document: begin, then end with the post_* result rc.  On
+ * rc < 0 the document is undone and reported for its n rows (the first
+ * names the input line), and the rows go to --reject.  A note (rc > 0) is
+ * printed.  what names the document ("order 1000003"). */
+void stage_doc_begin(struct stage *s);
+int stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
+    const char *what);
+
+/* Queue an output row: the passthrough of src with vals (by canonical
+ * column, NULL: keep the input's) on top. */
+void stage_emit(struct stage *s, const struct row *src,
+    const char *const *vals);
+
+/* Commit what the open transaction holds, unlock, write the queued rows
+ * and flush.  Exits 3 when the commit fails. */
+void stage_commit(struct stage *s);
+
+/* Report an error for a row outside a document (printed, rejected). */
+void stage_row_error(struct stage *s, const struct row *r, const char *msg);
+
+/* Close input and output; returns the exit status. */
+int stage_close(struct stage *s);
+
+/* Read-only: open, replay under a shared lock, and free. */
+void stage_free(struct stage *s);
+
+#endif

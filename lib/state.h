@@ -1,0 +1,219 @@
+/*
+ * state.h - what the journal says, replayed into memory: stock, serial
+ * places, documents and their states, number ranges.
+ *
+ * state_apply() is the only way state changes, both when the journal is
+ * replayed and when a tool posts: a posting writes its records and applies
+ * each at once, so what is committed is exactly what was checked.  Every
+ * record is checked as it is applied (no stock below zero, a serial moves
+ * only from where it is, a document changes only in a state that allows
+ * it); a record that fails changes nothing it has not undone.  A savepoint
+ * lets a tool try a whole document and roll it back when any of its
+ * records fails.
+ */
+#ifndef CS_STATE_H
+#define CS_STATE_H
+
+#include <stdint.h>
+
+#include "journal.h"
+#include "util.h"
+
+typedef uint32_t sid;		/* an interned string; 0 is "" */
+#define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
+
+enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
+enum place { PL_NONE, PL_OWN, PL_CONSIG, PL_SOLD, PL_GONE };
+enum btype { BT_F2 = 1, BT_RE };
+
+#define ORDER_BASE 1000000ULL
+#define ORDER_LAST 79999999ULL
+#define DELIV_BASE 80000000ULL
+#define DELIV_LAST 89999999ULL
+#define BILL_BASE 90000000ULL
+#define BILL_LAST 99999999ULL
+#define ACC_BASE 100000000ULL
+#define ACC_LAST 4899999999ULL
+#define MATDOC_BASE 4900000000ULL
+#define MATDOC_LAST 5999999999ULL
+
+struct order {
+	int flow, block;
+	sid customer, po;
+	long date;
+	size_t first, n;	/* its items in state.oitem */
+};
+struct oitem {
+	uint64_t order;
+	int item;
+	sid material, unit, plant, sloc, batch, currency, reason;
+	char *serials;		/* requested, space-separated, "" none */
+	int64_t qty, delivered, posted, price;
+	int rejected;
+};
+struct delivery {
+	int flow, deleted;
+	sid customer, ship_point;
+	long date;
+	uint64_t matdoc;	/* goods movement, 0 not posted */
+	uint64_t billing;	/* billing document, 0 not billed */
+	size_t first, n;
+};
+struct ditem {
+	uint64_t order;
+	int order_item, item;
+	sid material, plant, sloc, batch;
+	int64_t qty, picked;	/* picked -1: not picked */
+	char *serials;		/* planned, then picked */
+};
+struct matdoc {
+	int mvt;
+	long date;
+	uint64_t delivery;
+	size_t first, n;
+};
+struct mitem {
+	int item, delivery_item;
+	sid material, plant, sloc, batch, customer, currency;
+	int64_t qty, cost;	/* cost per unit, minor units */
+	char *serials;
+};
+struct billing {
+	int type, accblock, cancelled;
+	sid customer, currency;
+	long date, due;
+	int64_t net, tax, gross, open;	/* open: signed, company's side */
+	uint64_t accdoc;
+	size_t first, n;
+};
+struct bitem {
+	uint64_t delivery, order;
+	int delivery_item, order_item, item;
+	sid material, unit, batch;
+	int64_t qty, price, net, tax, gross;
+	char *serials;
+};
+struct payment {
+	uint64_t doc;
+	sid customer, currency, ref;
+	long date;
+	int64_t amount, open;	/* open <= 0: what is left on account */
+};
+struct serial {
+	sid material, serial, batch, plant, sloc, customer;
+	int place;
+	uint64_t matdoc, reserved;	/* reserved: picked for a delivery */
+	long date;
+};
+
+struct undo;
+
+struct state {
+	/* interned strings */
+	char **str;
+	size_t nstr, capstr;
+	struct map strix;
+	struct buf arena_cur;
+	char **arena; size_t narena, caparena;
+
+	struct order *order; size_t norder, caporder;
+	struct oitem *oitem; size_t noitem, capoitem;
+	struct delivery *deliv; size_t ndeliv, capdeliv;
+	struct ditem *ditem; size_t nditem, capditem;
+	struct matdoc *matdoc; size_t nmatdoc, capmatdoc;
+	struct mitem *mitem; size_t nmitem, capmitem;
+	struct billing *bill; size_t nbill, capbill;
+	struct bitem *bitem; size_t nbitem, capbitem;
+	struct payment *pay; size_t npay, cappay;
+	struct serial *ser; size_t nser, capser;
+	uint64_t next_acc;	/* next accounting document number */
+
+	struct map stock;	/* stock_key -> qty */
+	struct map claim;	/* open order quantities per pool */
+	struct map resv;	/* delivered, not posted, per pool and batch */
+	struct map serix;	/* material, serial -> index in ser */
+	struct map batchseq;	/* material, batch -> first receipt order */
+	struct map payix;	/* accounting document -> index in pay */
+	struct map sold_price;	/* customer, material, batch -> last invoice */
+	struct map issue_cost;	/* plant, customer, material, batch -> cost */
+	struct map ordpo;	/* customer, flow, po -> order */
+	int64_t *received;	/* per material sid: 561 in less 562 out */
+	size_t nreceived;
+
+	/* accounting document being applied, for the balance check */
+	uint64_t acc_cur;
+	int64_t acc_bal;
+	int acc_lines;
+
+	/* savepoint */
+	int sp_active;
+	struct undo *undo; size_t nundo, capundo;
+	size_t sp_n[10];
+	uint64_t sp_acc;
+	int64_t sp_bal;
+	int sp_lines;
+	size_t sp_nstock;
+
+	struct buf kb;		/* scratch key */
+};
+
+void state_init(struct state *s);
+void state_free(struct state *s);
+
+/* Intern s (n bytes) and return its sid; state_str returns the string. */
+sid state_intern(struct state *s, const char *str);
+sid state_find(const struct state *s, const char *str);	/* 0 if unknown */
+const char *state_str(const struct state *s, sid id);
+
+/*
+ * Apply one journal record.  Returns 0, or -1 with the reason in why; a
+ * failed record leaves the state as it was before the record.
+ */
+int state_apply(struct state *s, const struct jrec *r, struct buf *why);
+
+/* A jrec_fn for journal_scan(): replays into a struct state. */
+int state_replay_fn(void *ctx, const struct jrec *r, struct buf *why);
+
+/* End of a transaction during replay or posting: the accounting document
+ * in progress must balance.  Returns 0 or -1 with why set. */
+int state_acc_close(struct state *s, struct buf *why);
+
+/* Savepoints: begin logs every change until commit (keep) or rollback. */
+void state_begin(struct state *s);
+void state_keep(struct state *s);
+void state_rollback(struct state *s);
+
+/* Stock of a pool: place, plant, sloc (own only), customer (consignment
+ * and sold), material, batch (SID_ALL: every batch). */
+int64_t stock_qty(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material, sid batch);
+/* Open order quantities drawing on the same pool (batch as above). */
+int64_t claim_qty(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material, sid batch);
+/* Delivered but not yet posted quantities of the pool's batch. */
+int64_t resv_qty(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material, sid batch);
+
+/* Document lookup by number; NULL when there is no such document. */
+struct order *state_order(struct state *s, uint64_t no);
+struct delivery *state_delivery(struct state *s, uint64_t no);
+struct matdoc *state_matdoc(struct state *s, uint64_t no);
+struct billing *state_billing(struct state *s, uint64_t no);
+struct payment *state_payment(struct state *s, uint64_t no);
+struct serial *state_serial(struct state *s, sid material, sid serial);
+
+/* Next free numbers. */
+uint64_t next_order(const struct state *s);
+uint64_t next_delivery(const struct state *s);
+uint64_t next_matdoc(const struct state *s);
+uint64_t next_billing(const struct state *s);
+
+/* The place stock leaves and enters for a movement type (lib/post). */
+int flow_parse(const char *s);
+const char *flow_name(int flow);
+const char *place_name(int place);
+
+/* Parse a document number; 0 when s is not a number. */
+uint64_t docno(const char *s);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * util.h - allocation, growable buffers, string interning, hashing.
+ *
+ * The allocation wrappers are the only functions in lib/ that end the
+ * process: running out of memory is not a data error a caller can report.
+ */
+#ifndef CS_UTIL_H
+#define CS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CS_VERSION "0.1"
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Grow *p (an array of *cap elements of size sz) to hold at least need. */
+void grow(void *pp, size_t *cap, size_t need, size_t sz);
+
+/* A growable byte buffer; always NUL-terminated after any append. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* FNV-1a over n bytes. */
+uint64_t hash_bytes(const void *p, size_t n);
+
+/*
+ * A map from byte-string keys to a caller's value slot (an int64_t and a
+ * pointer-sized index).  Keys are copied.  Entries are never removed: a
+ * value of zero is the "absent" case where that matters.  Iteration order is
+ * insertion order, so reports are reproducible.
+ */
+struct map_entry {
+	char *key;
+	size_t klen;
+	uint64_t hash;
+	int64_t v;	/* caller's value */
+	size_t idx;	/* caller's index, e.g. into its own array */
+};
+struct map {
+	struct map_entry *e;	/* entries in insertion order */
+	size_t n, cap;
+	size_t *slot;		/* open addressing: 1 + entry index, 0 empty */
+	size_t nslot;
+};
+/* Find key; NULL when absent. */
+struct map_entry *map_get(const struct map *m, const void *key, size_t klen);
+/* Find key, adding it with v = 0, idx = SIZE_MAX when absent. */
+struct map_entry *map_put(struct map *m, const void *key, size_t klen,
+    int *added);
+void map_free(struct map *m);
+
+/* Build a composite key of NUL-separated parts into b (reset first). */
+void key_build(struct buf *b, int nparts, ...);
+
+/* Natural order of serials and batches: digit runs compare by value. */
+int natcmp(const char *a, const char *b);
+
+/* Dates are YYYY-MM-DD strings; days since 1970-01-01, or -1 if invalid. */
+long date_days(const char *ymd);
+/* Format days since the epoch as YYYY-MM-DD into out[11]. */
+void date_fmt(long days, char out[11]);
+/* Today in local time as YYYY-MM-DD. */
+void date_today(char out[11]);
+
+#endif
