@@ -179,7 +179,8 @@ main(int argc, char *argv[])
 	if (due) {
 		size_t d;
 
-		stage_input(&s, NULL, C_SHIP_POINT);
+		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
+		    COL(C_DELIVERY) | COL(C_SHIP_POINT));
 		for (d = 0; d < s.st.ndeliv; d++) {
 			struct delivery *dl = &s.st.deliv[d];
 			const char *v[NCOL] = { 0 };

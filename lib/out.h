@@ -34,7 +34,10 @@ struct out *out_open(FILE *fp, enum out_fmt fmt, int ncols,
 struct out *out_open_path(const char *path, enum out_fmt fmt, int ncols,
     const char *const *names, char *err);
 
-/* Write one row of ncols fields; a NULL field is written empty. */
+/* Write one row of ncols fields; a NULL field is written empty.  With a
+ * single column an empty field is written as "" so the line is not blank
+ * (readers skip blank lines).  A table shows control characters in a cell
+ * as blanks. */
 void out_row(struct out *o, const char *const *fields);
 
 /* Push what is written to the file (CSV and JSON; a table waits for close).

@@ -9,10 +9,10 @@
  * libcsv keeps no positions, so the reader counts lines itself (CRLF, LF
  * and a lone CR each end one, inside quotes too).  It feeds the parser one
  * line piece at a time (up to and including each CR or LF), which leaves
- * at most one terminator in each piece, at its end.  With the
- * space function below, libcsv starts a row on any byte but CR and LF and
- * ends it only through the row callback; so the first piece with a byte
- * before its terminator while no row is open is where a row starts.
+ * at most one terminator in each piece, at its end.  With the space
+ * function below, libcsv starts a row on any byte but CR and LF and ends
+ * it only through the row callback; so the first piece with a byte before
+ * its terminator while no row is open is where a row starts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #include "rec.h"
 #include "util.h"
 
-#define REC_CHUNK (64 * 1024)
+#define REC_CHUNK (64 * 1024)	/* read size when the caller names none */
 #define CSV_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
 /*
@@ -79,10 +79,10 @@ struct rec_in {
 	size_t row_bytes;
 	struct row build;		/* row being assembled by callbacks */
 
-	struct row *q;			/* complete rows, q[head..len) pending */
+	struct row *q;			/* complete rows; q[qhead..qlen) wait */
 	size_t qhead, qlen, qcap;
 	size_t qinit;			/* slots q[0..qinit) hold buffers */
-	struct row *cur;
+	struct row *cur;		/* the row rec_next returned, or NULL */
 
 	int have_header;
 	char **names;
@@ -522,6 +522,7 @@ rec_open_fd(int fd, const char *name, size_t chunk, char *err)
 	r->csvinit = 1;
 	csv_set_space_func(&r->csv, no_space);
 	csv_set_realloc_func(&r->csv, field_realloc);
+	/* libcsv grows its field buffer linearly: not by 128 bytes. */
 	csv_set_blk_size(&r->csv, 1024);
 	while (!r->have_header && !r->failed && !r->eof)
 		fill(r);

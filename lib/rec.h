@@ -31,7 +31,8 @@ struct rec_in;
  * row.  Returns NULL with a message in err (REC_ERRSZ bytes) such as
  * "cannot open 'x.csv': No such file or directory" or
  * "x.csv: line 1: empty header".  An empty file (no header at all) is read
- * as a file with no columns and no rows.
+ * as a file with no columns and no rows.  Of two columns with the same
+ * name, rec_col() finds the first.
  */
 struct rec_in *rec_open(const char *path, char *err);
 
@@ -62,7 +63,8 @@ const char *rec_field(const struct rec_in *r, int i);
 /* Field by column name; "" when the column is absent. */
 const char *rec_get(const struct rec_in *r, const char *name);
 
-/* The line number where the current row starts (header is line 1). */
+/* The line number where the current row starts (header is line 1; CRLF,
+ * LF and a lone CR each end a line); 0 when there is no current row. */
 long rec_lineno(const struct rec_in *r);
 /* The name given at open: the path, or "stdin". */
 const char *rec_name(const struct rec_in *r);
@@ -77,7 +79,10 @@ const char *rec_err(const struct rec_in *r);
 int rec_ready(struct rec_in *r);
 
 /* Close; 0 on success, -1 when the input turned out bad at its end (for
- * instance a truncated gzip stream), with the message in err. */
+ * instance a truncated gzip stream), with the message in err.  Only faults
+ * of the input itself count here (unreadable, corrupt or truncated gzip);
+ * errors in the CSV are reported by rec_next() alone.  The descriptor is
+ * closed only if rec_open() opened it. */
 int rec_close(struct rec_in *r, char *err);
 
 #endif

@@ -88,9 +88,12 @@ setup_output(struct stage *s)
 	int i, c, n = 0;
 	const char **names;
 
-	s->out_in = xcalloc((size_t)(s->nin + NCOL), sizeof *s->out_in);
-	s->out_canon = xcalloc((size_t)(s->nin + NCOL), sizeof *s->out_canon);
-	names = xcalloc((size_t)(s->nin + NCOL + 1), sizeof *names);
+	s->out_in = xcalloc((size_t)(s->nin + NCOL + s->nextra),
+	    sizeof *s->out_in);
+	s->out_canon = xcalloc((size_t)(s->nin + NCOL + s->nextra),
+	    sizeof *s->out_canon);
+	names = xcalloc((size_t)(s->nin + NCOL + s->nextra + 1),
+	    sizeof *names);
 	for (i = 0; i < s->nin; i++) {
 		s->out_in[n] = i;
 		s->out_canon[n] = -1;
@@ -105,6 +108,12 @@ setup_output(struct stage *s)
 			s->out_canon[n] = c;
 			names[n++] = col_names[c];
 		}
+	for (c = 0; c < s->nextra; c++) {
+		/* Extra columns: -2 - index, never from the input. */
+		s->out_in[n] = -1;
+		s->out_canon[n] = -2 - c;
+		names[n++] = s->extra[c];
+	}
 	s->nout = n;
 	s->out = out_open(stdout, (enum out_fmt)s->o->fmt, n, names);
 	if (s->o->reject) {
@@ -122,7 +131,7 @@ setup_output(struct stage *s)
 }
 
 int
-stage_input(struct stage *s, const char *path, int in_last)
+stage_input(struct stage *s, const char *path, uint64_t cols)
 {
 	char err[REC_ERRSZ];
 	int i, c;
@@ -130,12 +139,12 @@ stage_input(struct stage *s, const char *path, int in_last)
 	for (c = 0; c < NCOL; c++)
 		s->canon_in[c] = -1;
 	if (path == NULL) {
-		s->nin = in_last + 1;
-		s->in_names = xcalloc((size_t)s->nin, sizeof *s->in_names);
-		for (c = 0; c < s->nin; c++) {
-			s->in_names[c] = xstrdup(col_names[c]);
-			s->canon_in[c] = c;
-		}
+		s->in_names = xcalloc(NCOL, sizeof *s->in_names);
+		for (c = 0; c < NCOL; c++)
+			if (cols & COL(c)) {
+				s->in_names[s->nin] = xstrdup(col_names[c]);
+				s->canon_in[c] = s->nin++;
+			}
 		s->eof = 1;
 		s->in_name = "due list";
 		setup_output(s);
@@ -244,8 +253,9 @@ stage_add_row(struct stage *s, const char *const *vals)
 	r = &s->rows[s->nrows++];
 	r->line = 0;
 	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
-	for (k = 0; k < s->nin; k++)
-		r->f[k] = xstrdup(vals[k] ? vals[k] : "");
+	for (k = 0; k < NCOL; k++)
+		if (s->canon_in[k] >= 0)
+			r->f[s->canon_in[k]] = xstrdup(vals[k] ? vals[k] : "");
 }
 
 const char *
@@ -379,6 +389,13 @@ stage_row_error(struct stage *s, const struct row *r, const char *msg)
 void
 stage_emit(struct stage *s, const struct row *src, const char *const *vals)
 {
+	stage_emit_x(s, src, vals, NULL);
+}
+
+void
+stage_emit_x(struct stage *s, const struct row *src,
+    const char *const *vals, const char *const *xvals)
+{
 	struct pend *p;
 	int k;
 
@@ -390,6 +407,8 @@ stage_emit(struct stage *s, const struct row *src, const char *const *vals)
 
 		if (s->out_canon[k] >= 0 && vals[s->out_canon[k]])
 			v = vals[s->out_canon[k]];
+		else if (s->out_canon[k] <= -2)
+			v = xvals ? xvals[-2 - s->out_canon[k]] : "";
 		else if (s->out_in[k] >= 0 && src)
 			v = src->f[s->out_in[k]];
 		p->v[k] = xstrdup(v ? v : "");
@@ -448,7 +467,8 @@ stage_close(struct stage *s)
 	if (s->in) {
 		char err[REC_ERRSZ];
 
-		if (rec_close(s->in, err) < 0) {
+		/* An input error was printed when rec_next() met it. */
+		if (rec_close(s->in, err) < 0 && st < 2) {
 			fprintf(stderr, "%s: %s\n", s->o->prog, err);
 			st = 2;
 		}

@@ -58,6 +58,8 @@ struct stage {
 	int canon_in[NCOL];	/* canonical column -> input column or -1 */
 	int extra_in[8];	/* tool's extra input columns */
 
+	const char *const *extra;	/* tool's own non-item columns */
+	int nextra;
 	struct out *out, *rej;
 	int nout;
 	int *out_in;		/* output column -> input column or -1 */
@@ -82,17 +84,21 @@ void stage_open(struct stage *s, struct opts *o, const char *tool,
     uint64_t own, int writer);
 #define COL(c) ((uint64_t)1 << (c))
 
-/* Use path ("-": stdin) as input; NULL: no input rows (the --due case),
- * with the canonical columns up to in_last as its columns.  Sets up the
+/* Use path ("-": stdin) as input; NULL: rows made by the tool (--due,
+ * operands) with the canonical columns in the mask cols.  Sets up the
  * output header.  Returns 0 or -1 (message printed, status 2). */
-int stage_input(struct stage *s, const char *path, int in_last);
+int stage_input(struct stage *s, const char *path, uint64_t cols);
 
 /* Read the next batch of rows into s->rows.  Returns the rows read, 0 at
  * the end, -1 on a read error (printed, status set). */
 int stage_read(struct stage *s);
 
-/* Add a synthetic row (for --due): fields by canonical column, NULL "". */
+/* Add a row made by the tool: fields by canonical column, NULL "". */
 void stage_add_row(struct stage *s, const char *const *vals);
+
+/* Queue an output row with values for the extra columns as well. */
+void stage_emit_x(struct stage *s, const struct row *src,
+    const char *const *vals, const char *const *xvals);
 
 /* Field of a row by canonical column ("" when the input lacks it). */
 const char *rowf(const struct stage *s, const struct row *r, int col);

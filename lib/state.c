@@ -1051,8 +1051,15 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	if (ru->from == PL_NONE || ru->to == PL_GONE) {
 		/* Received less reversed, for received = own + consignment +
 		 * sold. */
-		grow(&s->received, &s->nreceived, (size_t)mat + 1,
-		    sizeof *s->received);
+		if ((size_t)mat >= s->nreceived) {
+			size_t n = (size_t)mat * 2 + 16;
+
+			s->received = xrealloc(s->received, n *
+			    sizeof *s->received);
+			memset(s->received + s->nreceived, 0,
+			    (n - s->nreceived) * sizeof *s->received);
+			s->nreceived = n;
+		}
 		SET(s, T_RECEIVED, mat, s->received[mat], s->received[mat] +
 		    (ru->from == PL_NONE ? qty : -qty));
 	}

@@ -504,6 +504,45 @@ test_gzip(void)
 	    "close:-1 t.csv.gz: corrupt gzip input: incorrect data check\n");
 	free(data);
 
+	/*
+	 * A stream that inflates to far more than a chunk: rows are queued
+	 * a buffer at a time and every one arrives, in order.
+	 */
+	{
+		struct buf big = { 0 };
+		char err[REC_ERRSZ];
+		size_t chunks[] = { 0, 7 }, k;
+		long rows, last, bad;
+		struct rec_in *r;
+		int fd;
+
+		buf_adds(&big, "a,b\n");
+		for (rows = 0; rows < 100000; rows++)
+			buf_printf(&big, "%ld,x\n", rows + 2);
+		path = tmp_gzip(big.s, big.len);
+		buf_free(&big);
+		for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+			fd = open(path, O_RDONLY);
+			r = rec_open_fd(fd, "big.csv.gz", chunks[k], err);
+			rows = last = bad = 0;
+			while (r && rec_next(r) == 1) {
+				rows++;
+				last = rec_lineno(r);
+				if (atol(rec_field(r, 0)) != last)
+					bad++;
+			}
+			is_int(rows, 100000, "large gzip, chunk %zu: rows",
+			    chunks[k]);
+			is_int(last, 100001, "large gzip, chunk %zu: last line",
+			    chunks[k]);
+			is_int(bad, 0, "large gzip, chunk %zu: rows in order",
+			    chunks[k]);
+			is_int(r ? rec_close(r, err) : -2, 0,
+			    "large gzip, chunk %zu: closed", chunks[k]);
+			close(fd);
+		}
+	}
+
 	/* rec_open on a .gz path reads through zlib too. */
 	path = tmp_gzip("material,qty\nM-1,5\n", 19);
 	{
@@ -566,6 +605,17 @@ test_missing(void)
 	snprintf(want, sizeof want,
 	    "cannot open '%s': No such file or directory", path.s);
 	is_str(err, want, "message for a missing file");
+	rec_close(r, err);
+
+	/* A directory opens but cannot be read. */
+	buf_reset(&path);
+	buf_adds(&path, tmp_path(""));
+	*strrchr(path.s, '/') = '\0';
+	r = rec_open(path.s, err);
+	ok(r == NULL, "rec_open of a directory fails");
+	snprintf(want, sizeof want, "%s: read error: Is a directory",
+	    path.s);
+	is_str(err, want, "message for a directory");
 	rec_close(r, err);
 	buf_free(&path);
 }

@@ -1,0 +1,374 @@
+/*
+ * cs-bill - billing documents for posted issue and return deliveries.
+ *
+ * Reads delivery rows (delivery, optional delivery_item) from files or
+ * standard input, or takes the billing due list with --due: posted issue
+ * and return deliveries not billed yet, whose order has no billing block.
+ * Issue deliveries get an invoice (F2) and its accounting document; return
+ * deliveries a credit memo (RE), blocked for accounting until --release.
+ * One billing document per customer and delivery date, or per delivery
+ * with --per-delivery.  Fill-up and pickup deliveries are never billed.
+ * --cancel reverses a billing document and reopens its deliveries.
+ * Journal: F, FC, FR and A records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "stage.h"
+
+#define USAGE "usage: cs-bill [-d dir] [--date date] [-o csv|table|json] " \
+	"[--reject file]\n               [--per-delivery] [--due | file ...]\n" \
+	"       cs-bill --cancel [billing ...]\n" \
+	"       cs-bill --release [billing ...]\n"
+
+enum { OPT_DUE = OPT_TOOL, OPT_CANCEL, OPT_RELEASE, OPT_PERDLV };
+
+static const struct option longopts[] = {
+	COMMON_LONG,
+	{ "due", no_argument, NULL, OPT_DUE },
+	{ "cancel", no_argument, NULL, OPT_CANCEL },
+	{ "release", no_argument, NULL, OPT_RELEASE },
+	{ "per-delivery", no_argument, NULL, OPT_PERDLV },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int per_delivery;
+
+/* Write the billing items of bno for the rows of its deliveries. */
+static void
+emit_billing(struct stage *s, struct row *const *rows, int n, uint64_t bno)
+{
+	struct state *st = &s->st;
+	struct billing *b = state_billing(st, bno);
+	const char *cur = state_str(st, b->currency);
+	int pl = cur_places(cur), k;
+	size_t i;
+
+	for (k = 0; k < n; k++) {
+		uint64_t dno = docno(rowf(s, rows[k], C_DELIVERY));
+		int want = atoi(rowf(s, rows[k], C_DELIVERY_ITEM));
+
+		for (i = b->first; i < b->first + b->n; i++) {
+			struct bitem *bi = &st->bitem[i];
+			const char *v[NCOL] = { 0 };
+			char bb[24], ib[24], db[24], dib[24], ob[24], oib[24],
+			    qb[NUM_BUFSZ], pb[NUM_BUFSZ], nb[NUM_BUFSZ],
+			    tb[NUM_BUFSZ], gb[NUM_BUFSZ], dt[11];
+
+			if (bi->delivery != dno ||
+			    (want && bi->delivery_item != want))
+				continue;
+			snprintf(bb, sizeof bb, "%llu", (unsigned long long)bno);
+			snprintf(ib, sizeof ib, "%d", bi->item);
+			snprintf(db, sizeof db, "%llu",
+			    (unsigned long long)bi->delivery);
+			snprintf(dib, sizeof dib, "%d", bi->delivery_item);
+			snprintf(ob, sizeof ob, "%llu",
+			    (unsigned long long)bi->order);
+			snprintf(oib, sizeof oib, "%d", bi->order_item);
+			date_fmt(b->date, dt);
+			v[C_FLOW] = b->type == BT_F2 ? "issue" : "return";
+			v[C_ORDER] = ob;
+			v[C_ORDER_ITEM] = oib;
+			v[C_CUSTOMER] = state_str(st, b->customer);
+			v[C_MATERIAL] = state_str(st, bi->material);
+			v[C_QTY] = qty_fmt(bi->qty, qb);
+			v[C_UNIT] = state_str(st, bi->unit);
+			v[C_BATCH] = state_str(st, bi->batch);
+			v[C_SERIALS] = bi->serials;
+			v[C_PRICE] = amt_fmt(bi->price, pl, pb);
+			v[C_CURRENCY] = cur;
+			v[C_DELIVERY] = db;
+			v[C_DELIVERY_ITEM] = dib;
+			v[C_DATE] = dt;
+			v[C_BILLING] = bb;
+			v[C_BILLING_ITEM] = ib;
+			v[C_BILLING_TYPE] = b->type == BT_F2 ? "F2" : "RE";
+			v[C_NET] = amt_fmt(bi->net, pl, nb);
+			v[C_TAX] = amt_fmt(bi->tax, pl, tb);
+			v[C_GROSS] = amt_fmt(bi->gross, pl, gb);
+			stage_emit(s, rows[k], v);
+		}
+	}
+}
+
+/* May delivery d be billed now?  0 yes, else prints a note or error. */
+static int
+billable(struct stage *s, struct row *r, uint64_t dno)
+{
+	struct state *st = &s->st;
+	struct delivery *d = state_delivery(st, dno);
+	struct order *o;
+	struct buf m = { 0 };
+	int rc = 1;
+
+	if (d == NULL) {
+		buf_printf(&m, "delivery %s: no such delivery",
+		    rowf(s, r, C_DELIVERY));
+		stage_row_error(s, r, m.s);
+		buf_free(&m);
+		return -1;
+	}
+	o = state_order(st, st->ditem[d->first].order);
+	if (d->flow == FL_FILLUP || d->flow == FL_PICKUP)
+		fprintf(stderr, "%s: delivery %llu is a %s delivery: never "
+		    "billed\n", s->o->prog, (unsigned long long)dno,
+		    flow_name(d->flow));
+	else if (d->deleted || !d->matdoc) {
+		buf_printf(&m, "delivery %llu is not posted",
+		    (unsigned long long)dno);
+		stage_row_error(s, r, m.s);
+		rc = -1;
+	} else if (d->billing)
+		rc = 2;
+	else if (o && o->block)
+		fprintf(stderr, "%s: delivery %llu: return order %llu has a "
+		    "billing block; release it with cs-order --release\n",
+		    s->o->prog, (unsigned long long)dno,
+		    (unsigned long long)st->ditem[d->first].order);
+	else
+		rc = 0;
+	buf_free(&m);
+	return rc;
+}
+
+struct group {
+	uint64_t *dn;
+	int n, cap;
+	sid customer;
+	int flow;
+	long date;
+};
+
+static void
+bill_batch(struct stage *s)
+{
+	struct state *st = &s->st;
+	struct group *gr = NULL;
+	size_t ngr = 0, capgr = 0, i, j;
+	uint64_t *seen = xcalloc(s->nrows + 1, sizeof *seen);
+	size_t nseen = 0;
+	struct row **rows = xcalloc(s->nrows + 1, sizeof *rows);
+
+	stage_lock(s);
+	for (i = 0; i < s->nrows; i++) {
+		struct row *r = &s->rows[i];
+		uint64_t dno = docno(rowf(s, r, C_DELIVERY));
+		struct delivery *d;
+		int rc, dup = 0;
+		size_t g;
+
+		for (j = 0; j < nseen; j++)
+			dup |= seen[j] == dno;
+		if (dup)
+			continue;
+		seen[nseen++] = dno;
+		if (dno == 0) {
+			stage_row_error(s, r, "delivery: not a document number");
+			continue;
+		}
+		rc = billable(s, r, dno);
+		if (rc == 2) {
+			d = state_delivery(st, dno);
+			fprintf(stderr, "%s: delivery %llu is billed already in "
+			    "%llu\n", s->o->prog, (unsigned long long)dno,
+			    (unsigned long long)d->billing);
+			rows[0] = r;
+			for (j = i, rc = 0; j < s->nrows; j++)
+				if (docno(rowf(s, &s->rows[j], C_DELIVERY)) ==
+				    dno)
+					rows[rc++] = &s->rows[j];
+			emit_billing(s, rows, rc, d->billing);
+			continue;
+		}
+		if (rc != 0)
+			continue;
+		d = state_delivery(st, dno);
+		for (g = 0; g < ngr; g++)
+			if (!per_delivery && gr[g].customer == d->customer &&
+			    gr[g].flow == d->flow && gr[g].date == d->date)
+				break;
+		if (g == ngr) {
+			grow(&gr, &capgr, ngr + 1, sizeof *gr);
+			memset(&gr[ngr], 0, sizeof *gr);
+			gr[ngr].customer = d->customer;
+			gr[ngr].flow = d->flow;
+			gr[ngr].date = d->date;
+			ngr++;
+		}
+		if (gr[g].n == gr[g].cap) {
+			gr[g].cap = gr[g].cap ? gr[g].cap * 2 : 8;
+			gr[g].dn = xrealloc(gr[g].dn, (size_t)gr[g].cap *
+			    sizeof *gr[g].dn);
+		}
+		gr[g].dn[gr[g].n++] = dno;
+	}
+	for (i = 0; i < ngr; i++) {
+		uint64_t bno = 0;
+		int n = 0, rc, k;
+		char what[96];
+
+		for (j = 0; j < s->nrows; j++)
+			for (k = 0; k < gr[i].n; k++)
+				if (docno(rowf(s, &s->rows[j], C_DELIVERY)) ==
+				    gr[i].dn[k]) {
+					rows[n++] = &s->rows[j];
+					break;
+				}
+		stage_doc_begin(s);
+		rc = post_billing(&s->p, gr[i].dn, gr[i].n, &bno);
+		snprintf(what, sizeof what, "customer %s delivery %llu",
+		    state_str(st, gr[i].customer),
+		    (unsigned long long)gr[i].dn[0]);
+		if (stage_doc_end(s, rc, rows, n, what) == 0)
+			emit_billing(s, rows, n, bno);
+		free(gr[i].dn);
+	}
+	free(gr);
+	free(seen);
+	free(rows);
+	stage_commit(s);
+}
+
+/* --cancel and --release on billing numbers from operands or the stream. */
+static int
+act_billing(struct stage *s, int cancel, int argc, char **argv)
+{
+	int i;
+
+	if (argc > 0) {
+		stage_input(s, NULL, COL(C_BILLING));
+		for (i = 0; i < argc; i++) {
+			const char *v[NCOL] = { 0 };
+
+			v[C_BILLING] = argv[i];
+			stage_add_row(s, v);
+		}
+	} else if (stage_input(s, "-", 0) < 0)
+		return stage_close(s);
+	do {
+		size_t k;
+
+		stage_lock(s);
+		for (k = 0; k < s->nrows; k++) {
+			struct row *r = &s->rows[k];
+			const char *bn = rowf(s, r, C_BILLING);
+			uint64_t no = docno(bn);
+			char what[64];
+			int rc;
+
+			if (k > 0 && strcmp(bn, rowf(s, &s->rows[k - 1],
+			    C_BILLING)) == 0)
+				continue;
+			if (no == 0) {
+				stage_row_error(s, r, "billing: not a document "
+				    "number");
+				continue;
+			}
+			snprintf(what, sizeof what, "billing %s", bn);
+			stage_doc_begin(s);
+			rc = cancel ? post_cancel(&s->p, no) :
+			    post_release_billing(&s->p, no);
+			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
+				struct billing *b = state_billing(&s->st, no);
+				const char *v[NCOL] = { 0 };
+				char gb[NUM_BUFSZ];
+				const char *cur = state_str(&s->st, b->currency);
+
+				v[C_BILLING] = bn;
+				v[C_BILLING_TYPE] = b->type == BT_F2 ? "F2" : "RE";
+				v[C_CUSTOMER] = state_str(&s->st, b->customer);
+				v[C_GROSS] = amt_fmt(b->gross, cur_places(cur),
+				    gb);
+				v[C_CURRENCY] = cur;
+				stage_emit(s, r, v);
+			}
+		}
+		stage_commit(s);
+	} while (stage_read(s) > 0);
+	return stage_close(s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct stage s;
+	int c, i, due = 0, cancel = 0, release = 0;
+	uint64_t own;
+
+	opts_init(&o, "cs-bill", USAGE);
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (opt_common(&o, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_DUE:
+			due = 1;
+			break;
+		case OPT_CANCEL:
+			cancel = 1;
+			break;
+		case OPT_RELEASE:
+			release = 1;
+			break;
+		case OPT_PERDLV:
+			per_delivery = 1;
+			break;
+		default:
+			usage_exit(&o);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (due + cancel + release > 1 || (due && argc))
+		usage_exit(&o);
+	if (cancel || release) {
+		stage_open(&s, &o, "cs-bill", COL(C_CUSTOMER) | COL(C_BILLING) |
+		    COL(C_BILLING_TYPE) | COL(C_GROSS) | COL(C_CURRENCY), 1);
+		return act_billing(&s, cancel, argc, argv);
+	}
+	own = COL(C_BILLING) | COL(C_BILLING_ITEM) | COL(C_BILLING_TYPE) |
+	    COL(C_NET) | COL(C_TAX) | COL(C_GROSS) | COL(C_CURRENCY) |
+	    COL(C_PRICE);
+	stage_open(&s, &o, "cs-bill", own, 1);
+	if (due) {
+		size_t d;
+
+		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
+		    COL(C_DELIVERY) | COL(C_DATE));
+		for (d = 0; d < s.st.ndeliv; d++) {
+			struct delivery *dl = &s.st.deliv[d];
+			struct order *od;
+			const char *v[NCOL] = { 0 };
+			char db[24], dt[11];
+
+			if (dl->deleted || !dl->matdoc || dl->billing ||
+			    (dl->flow != FL_ISSUE && dl->flow != FL_RETURN))
+				continue;
+			od = state_order(&s.st, s.st.ditem[dl->first].order);
+			if (od && od->block)
+				continue;
+			snprintf(db, sizeof db, "%llu",
+			    (unsigned long long)(DELIV_BASE + d));
+			date_fmt(dl->date, dt);
+			v[C_FLOW] = flow_name(dl->flow);
+			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
+			v[C_DELIVERY] = db;
+			v[C_DATE] = dt;
+			stage_add_row(&s, v);
+		}
+		if (s.nrows)
+			bill_batch(&s);
+		return stage_close(&s);
+	}
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
+			break;
+		while (stage_read(&s) > 0)
+			bill_batch(&s);
+	}
+	return stage_close(&s);
+}

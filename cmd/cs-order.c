@@ -1,0 +1,338 @@
+/*
+ * cs-order - create orders of a flow from request rows.
+ *
+ * Reads request rows (material, qty; customer and flow from the row or
+ * from -c and -f; optional batch, serials, po, plant, sloc) from files,
+ * standard input, or MATERIAL:QTY operands with -c.  Consecutive rows with
+ * the same customer, flow and po form one order.  Checks availability
+ * against the source stock less what open orders claim, prices issue and
+ * return orders, puts a billing block on return orders.  --release lifts
+ * billing blocks, --reject rejects open items.  Writes one row per order
+ * item.  Journal: O, OR and OJ records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "stage.h"
+
+#define USAGE "usage: cs-order [-d dir] [--date date] [-o csv|table|json] " \
+	"[--reject file]\n                [-c customer] [-f flow] " \
+	"[file | material:qty ...]\n       cs-order --release [order ...]\n" \
+	"       cs-order --reject order[/item] [--reason text] [order[/item] ...]\n"
+
+enum { OPT_RELEASE = OPT_TOOL, OPT_REJECT_ITEM, OPT_REASON };
+
+static const struct option longopts[] = {
+	COMMON_LONG,
+	{ "customer", required_argument, NULL, 'c' },
+	{ "flow", required_argument, NULL, 'f' },
+	{ "release", no_argument, NULL, OPT_RELEASE },
+	{ "reject-item", no_argument, NULL, OPT_REJECT_ITEM },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* ORDER or ORDER/ITEM: digits, optionally a slash and digits. */
+static int
+is_orderref(const char *a)
+{
+	const char *p = a;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '/') {
+		if (*++p == '\0')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+static const char *opt_customer = "", *opt_flow = "", *opt_reason = "";
+
+/* The customer, flow and po of a request row. */
+static void
+req_key(struct stage *s, const struct row *r, const char **cust,
+    const char **flow, const char **po)
+{
+	*cust = rowf(s, r, C_CUSTOMER);
+	if (**cust == '\0')
+		*cust = opt_customer;
+	*flow = rowf(s, r, C_FLOW);
+	if (**flow == '\0')
+		*flow = opt_flow;
+	*po = rowf(s, r, C_PO);
+}
+
+static void
+emit_order(struct stage *s, struct row *const *g, int n, uint64_t no)
+{
+	struct state *st = &s->st;
+	struct order *o = state_order(st, no);
+	char ob[24], ib[24], qb[NUM_BUFSZ], pb[NUM_BUFSZ];
+	int k;
+
+	snprintf(ob, sizeof ob, "%llu", (unsigned long long)no);
+	for (k = 0; k < n && (size_t)k < o->n; k++) {
+		struct oitem *it = &st->oitem[o->first + (size_t)k];
+		const char *v[NCOL] = { 0 };
+		const char *cur = state_str(st, it->currency);
+
+		snprintf(ib, sizeof ib, "%d", it->item);
+		v[C_FLOW] = flow_name(o->flow);
+		v[C_ORDER] = ob;
+		v[C_ORDER_ITEM] = ib;
+		v[C_CUSTOMER] = state_str(st, o->customer);
+		v[C_MATERIAL] = state_str(st, it->material);
+		v[C_QTY] = qty_fmt(it->qty, qb);
+		v[C_UNIT] = state_str(st, it->unit);
+		v[C_PLANT] = state_str(st, it->plant);
+		v[C_SLOC] = state_str(st, it->sloc);
+		v[C_BATCH] = state_str(st, it->batch);
+		v[C_SERIALS] = it->serials;
+		v[C_PO] = state_str(st, o->po);
+		v[C_PRICE] = *cur ? amt_fmt(it->price, cur_places(cur), pb) : "";
+		v[C_CURRENCY] = cur;
+		v[C_BLOCK] = o->block ? "billing" : "";
+		stage_emit(s, g[k], v);
+	}
+}
+
+static void
+order_batch(struct stage *s)
+{
+	size_t i = 0, j;
+	struct req_item *it = NULL;
+	size_t cap = 0;
+
+	stage_lock(s);
+	while (i < s->nrows) {
+		const char *cust, *flow, *po, *c2, *f2, *p2;
+		struct row **g;
+		int n, k, rc, fl;
+		uint64_t no = 0;
+		char what[128];
+
+		req_key(s, &s->rows[i], &cust, &flow, &po);
+		for (j = i + 1; j < s->nrows; j++) {
+			req_key(s, &s->rows[j], &c2, &f2, &p2);
+			if (strcmp(cust, c2) || strcmp(flow, f2) ||
+			    strcmp(po, p2))
+				break;
+		}
+		n = (int)(j - i);
+		g = xcalloc((size_t)n, sizeof *g);
+		grow(&it, &cap, (size_t)n, sizeof *it);
+		for (k = 0; k < n; k++) {
+			struct row *r = &s->rows[i + (size_t)k];
+
+			g[k] = r;
+			it[k].material = rowf(s, r, C_MATERIAL);
+			it[k].qty = rowf(s, r, C_QTY);
+			it[k].batch = rowf(s, r, C_BATCH);
+			it[k].serials = rowf(s, r, C_SERIALS);
+			it[k].plant = rowf(s, r, C_PLANT);
+			it[k].sloc = rowf(s, r, C_SLOC);
+			it[k].line = r->line;
+		}
+		fl = flow_parse(flow);
+		snprintf(what, sizeof what, "customer %s%s%s", cust,
+		    *po ? " po " : "", po);
+		stage_doc_begin(s);
+		if (*cust == '\0') {
+			buf_reset(&s->p.why);
+			buf_adds(&s->p.why, "no customer (column customer or -c)");
+			rc = -1;
+		} else if (fl == FL_NONE) {
+			buf_reset(&s->p.why);
+			buf_printf(&s->p.why, "flow '%s': not fillup, issue, "
+			    "pickup, return, KB, KE, KA or KR", flow);
+			rc = -1;
+		} else
+			rc = post_order(&s->p, fl, cust, po, it, n, &no);
+		if (stage_doc_end(s, rc, g, n, what) == 0)
+			emit_order(s, g, n, no);
+		free(g);
+		i = j;
+	}
+	free(it);
+	stage_commit(s);
+}
+
+/* Act on existing orders named by operands or by the order column. */
+static int
+act_orders(struct stage *s, int release, int argc, char **argv)
+{
+	int i;
+
+	if (argc > 0) {
+		stage_input(s, NULL, COL(C_ORDER) | COL(C_ORDER_ITEM));
+		for (i = 0; i < argc; i++) {
+			const char *v[NCOL] = { 0 };
+			char *slash = strchr(argv[i], '/');
+
+			if (slash)
+				*slash = '\0';
+			v[C_ORDER] = argv[i];
+			v[C_ORDER_ITEM] = slash ? slash + 1 : "";
+			stage_add_row(s, v);
+		}
+	} else if (stage_input(s, "-", 0) < 0)
+		return stage_close(s);
+	do {
+		size_t k;
+
+		stage_lock(s);
+		for (k = 0; k < s->nrows; k++) {
+			struct row *r = &s->rows[k];
+			const char *ono = rowf(s, r, C_ORDER);
+			const char *itm = release ? "" : rowf(s, r, C_ORDER_ITEM);
+			uint64_t no = docno(ono);
+			char what[64];
+			int rc;
+
+			/* A stream names an order once per item: act once. */
+			if (k > 0 && strcmp(ono, rowf(s, &s->rows[k - 1],
+			    C_ORDER)) == 0 && (release ||
+			    strcmp(itm, rowf(s, &s->rows[k - 1],
+			    C_ORDER_ITEM)) == 0))
+				continue;
+			if (no == 0) {
+				stage_row_error(s, r, "order: not a document "
+				    "number");
+				continue;
+			}
+			snprintf(what, sizeof what, "order %s%s%s", ono,
+			    *itm ? " item " : "", itm);
+			stage_doc_begin(s);
+			rc = release ? post_release_order(&s->p, no) :
+			    post_reject(&s->p, no, atoi(itm), opt_reason);
+			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
+				struct order *o = state_order(&s->st, no);
+				const char *v[NCOL] = { 0 };
+
+				v[C_ORDER] = ono;
+				v[C_FLOW] = flow_name(o->flow);
+				v[C_CUSTOMER] = state_str(&s->st, o->customer);
+				v[C_BLOCK] = o->block ? "billing" : "";
+				stage_emit(s, r, v);
+			}
+		}
+		stage_commit(s);
+	} while (stage_read(s) > 0);
+	return stage_close(s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct stage s;
+	int c, i, release = 0, reject = 0, ops = 0;
+	uint64_t own;
+	char *first_ref = NULL, **nv = NULL;
+
+	opts_init(&o, "cs-order", USAGE);
+	while ((c = getopt_long(argc, argv, "c:" COMMON_SHORT "f:", longopts,
+	    NULL)) != -1) {
+		if (c == OPT_REJECT && is_orderref(optarg)) {
+			/* cs-order --reject ORDER[/ITEM]: the DESIGN's item
+			 * rejection; any other argument is the reject file. */
+			reject = 1;
+			first_ref = optarg;
+			continue;
+		}
+		if (opt_common(&o, c, optarg))
+			continue;
+		switch (c) {
+		case 'c':
+			opt_customer = optarg;
+			break;
+		case 'f':
+			opt_flow = optarg;
+			if (flow_parse(optarg) == FL_NONE) {
+				fprintf(stderr, "cs-order: flow '%s': not "
+				    "fillup, issue, pickup, return, KB, KE, KA "
+				    "or KR\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_RELEASE:
+			release = 1;
+			break;
+		case OPT_REJECT_ITEM:
+			reject = 1;
+			break;
+		case OPT_REASON:
+			opt_reason = optarg;
+			break;
+		default:
+			usage_exit(&o);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (release && reject)
+		usage_exit(&o);
+	if (first_ref) {
+		/* Put the order named with --reject before the operands. */
+		nv = xcalloc((size_t)argc + 2, sizeof *nv);
+		nv[0] = first_ref;
+		for (i = 0; i < argc; i++)
+			nv[i + 1] = argv[i];
+		argv = nv;
+		argc++;
+	}
+	own = COL(C_FLOW) | COL(C_ORDER) | COL(C_ORDER_ITEM) |
+	    COL(C_CUSTOMER) | COL(C_MATERIAL) | COL(C_QTY) | COL(C_UNIT) |
+	    COL(C_PLANT) | COL(C_SLOC) | COL(C_BATCH) | COL(C_SERIALS) |
+	    COL(C_PO) | COL(C_PRICE) | COL(C_CURRENCY) | COL(C_BLOCK);
+	if (release || reject) {
+		stage_open(&s, &o, "cs-order",
+		    COL(C_FLOW) | COL(C_ORDER) | COL(C_CUSTOMER) | COL(C_BLOCK),
+		    1);
+		c = act_orders(&s, release, argc, argv);
+		free(nv);
+		return c;
+	}
+	for (i = 0; i < argc; i++)
+		if (strchr(argv[i], ':') != NULL)
+			ops++;
+	if (ops && ops != argc) {
+		fprintf(stderr, "cs-order: give either files or "
+		    "material:qty operands\n");
+		return 2;
+	}
+	if (ops && *opt_customer == '\0') {
+		fprintf(stderr, "cs-order: material:qty operands need -c "
+		    "customer\n");
+		return 2;
+	}
+	stage_open(&s, &o, "cs-order", own, 1);
+	if (ops) {
+		stage_input(&s, NULL, COL(C_MATERIAL) | COL(C_QTY));
+		for (i = 0; i < argc; i++) {
+			const char *v[NCOL] = { 0 };
+			char *colon = strrchr(argv[i], ':');
+
+			*colon = '\0';
+			v[C_MATERIAL] = argv[i];
+			v[C_QTY] = colon + 1;
+			stage_add_row(&s, v);
+		}
+		order_batch(&s);
+		return stage_close(&s);
+	}
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
+			break;
+		while (stage_read(&s) > 0)
+			order_batch(&s);
+	}
+	return stage_close(&s);
+}

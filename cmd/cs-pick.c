@@ -1,0 +1,194 @@
+/*
+ * cs-pick - record picking with batch and serial assignment.
+ *
+ * Reads delivery rows (delivery, optional delivery_item, and as input
+ * picked, batch and serials) from files or standard input, or takes every
+ * delivery with unpicked items with --due.  A batch or serials given are
+ * checked against the stock the goods come from; serials not given are
+ * chosen lowest first.  A picked quantity below the delivery's leaves the
+ * rest open on the order when the delivery is posted.  Writes one row per
+ * delivery item with picked, batch and serials; -o table is a picking
+ * list.  Journal: P records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "stage.h"
+
+#define USAGE "usage: cs-pick [-d dir] [--date date] [-o csv|table|json] " \
+	"[--reject file]\n               [--due] [file ...]\n"
+
+enum { OPT_DUE = OPT_TOOL };
+
+static const struct option longopts[] = {
+	COMMON_LONG,
+	{ "due", no_argument, NULL, OPT_DUE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+emit_pick(struct stage *s, struct row *const *g, int n, uint64_t dno)
+{
+	struct state *st = &s->st;
+	struct delivery *d = state_delivery(st, dno);
+	char db[24], ib[24], ob[24], oib[24], qb[NUM_BUFSZ], pb[NUM_BUFSZ];
+	int k;
+	size_t i;
+
+	snprintf(db, sizeof db, "%llu", (unsigned long long)dno);
+	for (k = 0; k < n; k++) {
+		int want = atoi(rowf(s, g[k], C_DELIVERY_ITEM));
+
+		for (i = d->first; i < d->first + d->n; i++) {
+			struct ditem *di = &st->ditem[i];
+			const char *v[NCOL] = { 0 };
+
+			if (want && di->item != want)
+				continue;
+			snprintf(ib, sizeof ib, "%d", di->item);
+			snprintf(ob, sizeof ob, "%llu",
+			    (unsigned long long)di->order);
+			snprintf(oib, sizeof oib, "%d", di->order_item);
+			v[C_FLOW] = flow_name(d->flow);
+			v[C_ORDER] = ob;
+			v[C_ORDER_ITEM] = oib;
+			v[C_CUSTOMER] = state_str(st, d->customer);
+			v[C_MATERIAL] = state_str(st, di->material);
+			v[C_QTY] = qty_fmt(di->qty, qb);
+			v[C_PLANT] = state_str(st, di->plant);
+			v[C_SLOC] = state_str(st, di->sloc);
+			v[C_DELIVERY] = db;
+			v[C_DELIVERY_ITEM] = ib;
+			v[C_SHIP_POINT] = state_str(st, d->ship_point);
+			v[C_BATCH] = state_str(st, di->batch);
+			v[C_SERIALS] = di->serials;
+			v[C_PICKED] = di->picked >= 0 ? qty_fmt(di->picked, pb) :
+			    "";
+			stage_emit(s, g[k], v);
+		}
+	}
+}
+
+static void
+pick_batch(struct stage *s)
+{
+	size_t i = 0, j;
+	struct pick_req *rq = NULL;
+	size_t cap = 0;
+
+	stage_lock(s);
+	while (i < s->nrows) {
+		const char *dn = rowf(s, &s->rows[i], C_DELIVERY);
+		uint64_t dno = docno(dn);
+		struct row **g;
+		int n, k, rc = 0;
+		char what[64];
+
+		for (j = i + 1; j < s->nrows &&
+		    strcmp(rowf(s, &s->rows[j], C_DELIVERY), dn) == 0; j++)
+			;
+		n = (int)(j - i);
+		g = xcalloc((size_t)n, sizeof *g);
+		grow(&rq, &cap, (size_t)n, sizeof *rq);
+		stage_doc_begin(s);
+		for (k = 0; k < n; k++) {
+			struct row *r = &s->rows[i + (size_t)k];
+			const char *pk = rowf(s, r, C_PICKED);
+
+			g[k] = r;
+			rq[k].item = atoi(rowf(s, r, C_DELIVERY_ITEM));
+			rq[k].picked = -1;
+			rq[k].batch = rowf(s, r, C_BATCH);
+			rq[k].serials = rowf(s, r, C_SERIALS);
+			if (*pk && (qty_parse(pk, &rq[k].picked) != NUM_OK ||
+			    rq[k].picked < 0)) {
+				buf_reset(&s->p.why);
+				buf_printf(&s->p.why, "picked '%s': not a "
+				    "quantity", pk);
+				rc = -1;
+			}
+		}
+		snprintf(what, sizeof what, "delivery %s", dn);
+		if (dno == 0) {
+			buf_reset(&s->p.why);
+			buf_adds(&s->p.why, *dn ? "not a document number" :
+			    "no delivery column");
+			rc = -1;
+		}
+		if (rc == 0)
+			rc = post_pick(&s->p, dno, rq, n);
+		if (stage_doc_end(s, rc, g, n, what) >= 0)
+			emit_pick(s, g, n, dno);
+		free(g);
+		i = j;
+	}
+	free(rq);
+	stage_commit(s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct stage s;
+	int c, i, due = 0;
+	uint64_t own;
+
+	opts_init(&o, "cs-pick", USAGE);
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (opt_common(&o, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_DUE:
+			due = 1;
+			break;
+		default:
+			usage_exit(&o);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (due && argc)
+		usage_exit(&o);
+	own = COL(C_BATCH) | COL(C_SERIALS) | COL(C_PICKED);
+	stage_open(&s, &o, "cs-pick", own, 1);
+	if (due) {
+		size_t d, k;
+
+		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
+		    COL(C_DELIVERY) | COL(C_SHIP_POINT));
+		for (d = 0; d < s.st.ndeliv; d++) {
+			struct delivery *dl = &s.st.deliv[d];
+			const char *v[NCOL] = { 0 };
+			char db[24];
+			int open = 0;
+
+			if (dl->deleted || dl->matdoc)
+				continue;
+			for (k = dl->first; k < dl->first + dl->n; k++)
+				open |= s.st.ditem[k].picked < 0;
+			if (!open)
+				continue;
+			snprintf(db, sizeof db, "%llu",
+			    (unsigned long long)(DELIV_BASE + d));
+			v[C_FLOW] = flow_name(dl->flow);
+			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
+			v[C_DELIVERY] = db;
+			v[C_SHIP_POINT] = state_str(&s.st, dl->ship_point);
+			stage_add_row(&s, v);
+		}
+		if (s.nrows)
+			pick_batch(&s);
+		return stage_close(&s);
+	}
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
+			break;
+		while (stage_read(&s) > 0)
+			pick_batch(&s);
+	}
+	return stage_close(&s);
+}

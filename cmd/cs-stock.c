@@ -1,0 +1,420 @@
+/*
+ * cs-stock - reports from the journal.
+ *
+ * Writes the stock overview (own stock per storage location, consignment
+ * stock per customer), serial places with -s, consumption request rows
+ * from a customer's count with --count, and checks the journal and every
+ * invariant with --check.  Writes nothing to the journal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "stage.h"
+
+#define USAGE "usage: cs-stock [-d dir] [-o csv|table|json] [-c customer] " \
+	"[-m material] [-s]\n       cs-stock --count file [--po ref] " \
+	"[-d dir] [-o csv|table|json]\n       cs-stock --check [-d dir]\n"
+
+enum { OPT_COUNT = OPT_TOOL, OPT_CHECK, OPT_PO };
+
+static const struct option longopts[] = {
+	COMMON_LONG,
+	{ "customer", required_argument, NULL, 'c' },
+	{ "material", required_argument, NULL, 'm' },
+	{ "serials", no_argument, NULL, 's' },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "po", required_argument, NULL, OPT_PO },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct pk {
+	sid place, plant, sloc, customer, material, batch;
+};
+
+struct line {
+	const struct pk *k;
+	int64_t qty;
+};
+
+static struct state *cmp_st;
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct pk *x = ((const struct line *)a)->k;
+	const struct pk *y = ((const struct line *)b)->k;
+	int c;
+
+	if ((c = natcmp(state_str(cmp_st, x->plant), state_str(cmp_st,
+	    y->plant))) != 0)
+		return c;
+	if ((c = natcmp(state_str(cmp_st, x->material), state_str(cmp_st,
+	    y->material))) != 0)
+		return c;
+	if (x->place != y->place)
+		return x->place < y->place ? -1 : 1;
+	if ((c = natcmp(state_str(cmp_st, x->customer), state_str(cmp_st,
+	    y->customer))) != 0)
+		return c;
+	if ((c = natcmp(state_str(cmp_st, x->sloc), state_str(cmp_st,
+	    y->sloc))) != 0)
+		return c;
+	return natcmp(state_str(cmp_st, x->batch), state_str(cmp_st,
+	    y->batch));
+}
+
+static int
+finish(struct stage *s, struct out *out, int status)
+{
+	if (out_close(out) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error on standard output\n",
+		    s->o->prog);
+		status = 2;
+	}
+	stage_free(s);
+	return status;
+}
+
+static int
+overview(struct stage *s, const char *cust, const char *mat)
+{
+	static const char *cols[] = { "plant", "sloc", "material", "batch",
+	    "kind", "customer", "qty", "unit", "value", "currency" };
+	struct state *st = &s->st;
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 10, cols);
+	struct line *l = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (i = 0; i < st->stock.n; i++) {
+		const struct pk *k = (const void *)st->stock.e[i].key;
+
+		if (st->stock.e[i].v == 0 || k->batch == SID_ALL ||
+		    (k->place != PL_OWN && k->place != PL_CONSIG))
+			continue;
+		if (*cust && (k->place != PL_CONSIG ||
+		    strcmp(state_str(st, k->customer), cust) != 0))
+			continue;
+		if (*mat && strcmp(state_str(st, k->material), mat) != 0)
+			continue;
+		grow(&l, &cap, n + 1, sizeof *l);
+		l[n].k = k;
+		l[n].qty = st->stock.e[i].v;
+		n++;
+	}
+	cmp_st = st;
+	if (n > 1)
+		qsort(l, n, sizeof *l, line_cmp);
+	for (i = 0; i < n; i++) {
+		const struct pk *k = l[i].k;
+		const struct material *m = master_material(&s->m,
+		    state_str(st, k->material));
+		char qb[NUM_BUFSZ], vb[NUM_BUFSZ];
+		const char *v[10];
+		int64_t val = 0;
+		int bad = m == NULL || num_muldiv(l[i].qty, m->cost, QTY_SCALE,
+		    &val) != NUM_OK;
+
+		v[0] = state_str(st, k->plant);
+		v[1] = state_str(st, k->sloc);
+		v[2] = state_str(st, k->material);
+		v[3] = state_str(st, k->batch);
+		v[4] = k->place == PL_OWN ? "own" : "consignment";
+		v[5] = state_str(st, k->customer);
+		v[6] = qty_fmt(l[i].qty, qb);
+		v[7] = m ? m->unit : "";
+		v[8] = bad ? "" : amt_fmt(val, cur_places(m->currency), vb);
+		v[9] = m ? m->currency : "";
+		out_row(out, v);
+	}
+	free(l);
+	return finish(s, out, 0);
+}
+
+static int
+ser_cmp(const void *a, const void *b)
+{
+	const struct serial *x = *(struct serial *const *)a;
+	const struct serial *y = *(struct serial *const *)b;
+	int c = natcmp(state_str(cmp_st, x->material), state_str(cmp_st,
+	    y->material));
+
+	return c ? c : natcmp(state_str(cmp_st, x->serial), state_str(cmp_st,
+	    y->serial));
+}
+
+static int
+serials(struct stage *s, const char *cust, const char *mat)
+{
+	static const char *cols[] = { "material", "serial", "batch", "place",
+	    "plant", "sloc", "customer", "matdoc", "date" };
+	struct state *st = &s->st;
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 9, cols);
+	struct serial **l = xcalloc(st->nser + 1, sizeof *l);
+	size_t n = 0, i;
+
+	for (i = 0; i < st->nser; i++) {
+		struct serial *x = &st->ser[i];
+
+		if (*cust && strcmp(state_str(st, x->customer), cust) != 0)
+			continue;
+		if (*mat && strcmp(state_str(st, x->material), mat) != 0)
+			continue;
+		l[n++] = x;
+	}
+	cmp_st = st;
+	if (n > 1)
+		qsort(l, n, sizeof *l, ser_cmp);
+	for (i = 0; i < n; i++) {
+		struct serial *x = l[i];
+		char mb[24], db[11];
+		const char *v[9];
+
+		snprintf(mb, sizeof mb, "%llu", (unsigned long long)x->matdoc);
+		date_fmt(x->date, db);
+		v[0] = state_str(st, x->material);
+		v[1] = state_str(st, x->serial);
+		v[2] = state_str(st, x->batch);
+		v[3] = place_name(x->place);
+		v[4] = state_str(st, x->plant);
+		v[5] = state_str(st, x->sloc);
+		v[6] = state_str(st, x->customer);
+		v[7] = mb;
+		v[8] = db;
+		out_row(out, v);
+	}
+	free(l);
+	return finish(s, out, 0);
+}
+
+/* Book consignment stock of customer and material (batch "" = all). */
+static int64_t
+book_qty(struct state *st, const char *cust, const char *mat,
+    const char *batch)
+{
+	sid c = state_find(st, cust), m = state_find(st, mat);
+	sid b = *batch ? state_find(st, batch) : SID_ALL;
+	int64_t q = 0;
+	size_t i;
+
+	if (c == 0 || m == 0 || (*batch && b == 0))
+		return 0;
+	/* Summed over plants: a count knows no plant. */
+	for (i = 0; i < st->stock.n; i++) {
+		const struct pk *k = (const void *)st->stock.e[i].key;
+
+		if (k->place == PL_CONSIG && k->customer == c &&
+		    k->material == m && k->batch == b)
+			q += st->stock.e[i].v;
+	}
+	return q;
+}
+
+static int
+count(struct stage *s, const char *path, const char *po)
+{
+	static const char *cols[] = { "flow", "customer", "material", "batch",
+	    "qty", "book", "counted", "po" };
+	struct state *st = &s->st;
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt,
+	    *po ? 8 : 7, cols);
+	char err[REC_ERRSZ];
+	struct rec_in *in = rec_open(strcmp(path, "-") == 0 ? NULL : path,
+	    err);
+	int status = 0, rc;
+
+	if (in == NULL) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
+		out_close(out);
+		stage_free(s);
+		return 2;
+	}
+	while ((rc = rec_next(in)) > 0) {
+		const char *cust = rec_get(in, "customer");
+		const char *mat = rec_get(in, "material");
+		const char *batch = rec_get(in, "batch");
+		const char *qs = rec_get(in, "qty");
+		int64_t counted, book, diff;
+		char qb[NUM_BUFSZ], bb[NUM_BUFSZ], cb[NUM_BUFSZ];
+
+		if (master_customer(&s->m, cust) == NULL ||
+		    master_material(&s->m, mat) == NULL) {
+			fprintf(stderr, "%s: %s: line %ld: unknown %s '%s'\n",
+			    s->o->prog, rec_name(in), rec_lineno(in),
+			    master_customer(&s->m, cust) ? "material" :
+			    "customer", master_customer(&s->m, cust) ? mat :
+			    cust);
+			status = 1;
+			continue;
+		}
+		if (qty_parse(qs, &counted) != NUM_OK || counted < 0) {
+			fprintf(stderr, "%s: %s: line %ld: qty '%s': not a "
+			    "quantity\n", s->o->prog, rec_name(in),
+			    rec_lineno(in), qs);
+			status = 1;
+			continue;
+		}
+		book = book_qty(st, cust, mat, batch);
+		diff = book - counted;
+		if (diff < 0) {
+			fprintf(stderr, "%s: %s: line %ld: customer %s %s%s%s: "
+			    "counted %s, book %s: discrepancy of %s\n",
+			    s->o->prog, rec_name(in), rec_lineno(in), cust, mat,
+			    *batch ? " batch " : "", batch,
+			    qty_fmt(counted, cb), qty_fmt(book, bb),
+			    qty_fmt(-diff, qb));
+			status = 1;
+			continue;
+		}
+		if (diff == 0)
+			continue;
+		{
+			const char *v[8] = { "issue", cust, mat, batch,
+			    qty_fmt(diff, qb), qty_fmt(book, bb),
+			    qty_fmt(counted, cb), po };
+
+			out_row(out, v);
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(in));
+		status = 2;
+	}
+	if (rec_close(in, err) < 0 && rc >= 0) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
+		status = 2;
+	}
+	return finish(s, out, status);
+}
+
+/*
+ * The invariants a replay cannot see record by record: received less
+ * reversed = own + consignment + sold per material, no open claim or
+ * reservation below zero, every serial's place agreeing with the stock.
+ */
+static int
+check(struct stage *s)
+{
+	struct state *st = &s->st;
+	size_t i;
+	int bad = 0;
+	int64_t *sum = xcalloc(st->nstr + 1, sizeof *sum);
+	int64_t *ser = xcalloc(st->nstr + 1, sizeof *ser);
+	int64_t *serstock = xcalloc(st->nstr + 1, sizeof *serstock);
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+
+	for (i = 0; i < st->stock.n; i++) {
+		const struct pk *k = (const void *)st->stock.e[i].key;
+
+		if (k->batch == SID_ALL)
+			continue;
+		sum[k->material] += st->stock.e[i].v;
+		if (st->stock.e[i].v < 0) {
+			printf("negative %s stock of %s\n",
+			    place_name((int)k->place),
+			    state_str(st, k->material));
+			bad = 1;
+		}
+		{
+			const struct material *m = master_material(&s->m,
+			    state_str(st, k->material));
+
+			if (m && m->serial)
+				serstock[k->material] += st->stock.e[i].v;
+		}
+	}
+	for (i = 1; i < st->nstr; i++) {
+		int64_t rcv = i < st->nreceived ? st->received[i] : 0;
+
+		if (rcv != sum[i]) {
+			printf("material %s: received %s, but own + consignment "
+			    "+ sold = %s\n", state_str(st, (sid)i),
+			    qty_fmt(rcv, a), qty_fmt(sum[i], b));
+			bad = 1;
+		}
+	}
+	for (i = 0; i < st->nser; i++)
+		if (st->ser[i].place != PL_GONE)
+			ser[st->ser[i].material] += QTY_SCALE;
+	for (i = 1; i < st->nstr; i++)
+		if (ser[i] != serstock[i]) {
+			printf("material %s: %s serials in stock, stock says "
+			    "%s\n", state_str(st, (sid)i), qty_fmt(ser[i], a),
+			    qty_fmt(serstock[i], b));
+			bad = 1;
+		}
+	for (i = 0; i < st->claim.n; i++)
+		if (st->claim.e[i].v < 0) {
+			printf("an open order claims less than nothing\n");
+			bad = 1;
+		}
+	for (i = 0; i < st->resv.n; i++)
+		if (st->resv.e[i].v < 0) {
+			printf("a delivery reserves less than nothing\n");
+			bad = 1;
+		}
+	free(sum);
+	free(ser);
+	free(serstock);
+	printf("journal: %llu transactions, CRC and sequence checked\n",
+	    (unsigned long long)s->j.txn);
+	printf("documents: %zu orders, %zu deliveries, %zu material documents, "
+	    "%zu billing documents, %zu payments, %llu accounting documents "
+	    "balanced\n", st->norder, st->ndeliv, st->nmatdoc, st->nbill,
+	    st->npay, (unsigned long long)(st->next_acc - ACC_BASE));
+	printf("%s\n", bad ? "invariants: FAILED" : "invariants: ok");
+	stage_free(s);
+	if (fflush(stdout) != 0)
+		return 2;
+	return bad ? 3 : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct stage s;
+	int c, ser = 0, chk = 0;
+	const char *cust = "", *mat = "", *cnt = NULL, *po = "";
+
+	opts_init(&o, "cs-stock", USAGE);
+	while ((c = getopt_long(argc, argv, "c:" COMMON_SHORT "m:s", longopts,
+	    NULL)) != -1) {
+		if (opt_common(&o, c, optarg))
+			continue;
+		switch (c) {
+		case 'c':
+			cust = optarg;
+			break;
+		case 'm':
+			mat = optarg;
+			break;
+		case 's':
+			ser = 1;
+			break;
+		case OPT_COUNT:
+			cnt = optarg;
+			break;
+		case OPT_PO:
+			po = optarg;
+			break;
+		case OPT_CHECK:
+			chk = 1;
+			break;
+		default:
+			usage_exit(&o);
+		}
+	}
+	if (optind != argc || (ser + chk + (cnt != NULL)) > 1)
+		usage_exit(&o);
+	stage_open(&s, &o, "cs-stock", 0, 0);
+	if (chk)
+		return check(&s);
+	if (cnt)
+		return count(&s, cnt, po);
+	if (ser)
+		return serials(&s, cust, mat);
+	return overview(&s, cust, mat);
+}
