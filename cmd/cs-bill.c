@@ -244,7 +244,7 @@ act_billing(struct stage *s, int cancel, int argc, char **argv)
 			const char *v[NCOL] = { 0 };
 
 			v[C_BILLING] = argv[i];
-			stage_add_row(s, v);
+			stage_add_row(s, v, i + 1);
 		}
 	} else if (stage_input(s, "-", 0) < 0)
 		return stage_close(s);
@@ -358,7 +358,7 @@ main(int argc, char *argv[])
 			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
 			v[C_DELIVERY] = db;
 			v[C_DATE] = dt;
-			stage_add_row(&s, v);
+			stage_add_row(&s, v, 0);
 		}
 		if (s.nrows)
 			bill_batch(&s);

@@ -199,7 +199,7 @@ delete_deliveries(struct stage *s, int argc, char **argv)
 			const char *v[NCOL] = { 0 };
 
 			v[C_DELIVERY] = argv[i];
-			stage_add_row(s, v);
+			stage_add_row(s, v, i + 1);
 		}
 	} else if (stage_input(s, "-", 0) < 0)
 		return stage_close(s);
@@ -315,7 +315,7 @@ main(int argc, char *argv[])
 			v[C_ORDER_ITEM] = ib;
 			v[C_CUSTOMER] = state_str(&s.st, od->customer);
 			v[C_MATERIAL] = state_str(&s.st, oi->material);
-			stage_add_row(&s, v);
+			stage_add_row(&s, v, 0);
 		}
 		sort_stage = &s;
 		if (s.nrows > 1)

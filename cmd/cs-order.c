@@ -180,7 +180,7 @@ act_orders(struct stage *s, int release, int argc, char **argv)
 				*slash = '\0';
 			v[C_ORDER] = argv[i];
 			v[C_ORDER_ITEM] = slash ? slash + 1 : "";
-			stage_add_row(s, v);
+			stage_add_row(s, v, i + 1);
 		}
 	} else if (stage_input(s, "-", 0) < 0)
 		return stage_close(s);
@@ -323,7 +323,7 @@ main(int argc, char *argv[])
 			*colon = '\0';
 			v[C_MATERIAL] = argv[i];
 			v[C_QTY] = colon + 1;
-			stage_add_row(&s, v);
+			stage_add_row(&s, v, i + 1);
 		}
 		order_batch(&s);
 		return stage_close(&s);

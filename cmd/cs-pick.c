@@ -178,7 +178,7 @@ main(int argc, char *argv[])
 			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
 			v[C_DELIVERY] = db;
 			v[C_SHIP_POINT] = state_str(&s.st, dl->ship_point);
-			stage_add_row(&s, v);
+			stage_add_row(&s, v, 0);
 		}
 		if (s.nrows)
 			pick_batch(&s);

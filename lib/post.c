@@ -275,6 +275,8 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 	for (i = 0; i < n; i++) {
 		const struct req_item *r = &it[i];
 		const struct material *mat = master_material(p->m, r->material);
+
+		p->errline = r->line;
 		const struct plant *pl;
 		int64_t qty, avail, price = 0;
 		const char *cur = "";
@@ -365,6 +367,7 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 		    qty_fmt(qty, qb), mat->unit, pl->plant, pl->sloc, r->batch,
 		    r->serials, po, pb, cur, flow == FL_RETURN ? "billing" : "");
 	}
+	p->errline = 0;
 	*order = no;
 	return 0;
 }

@@ -39,6 +39,7 @@ struct post {
 	long day;
 	struct buf why;		/* reason of a rejection */
 	struct buf note;	/* a note for stderr on success (skips) */
+	long errline;		/* the input line of the failing item, or 0 */
 };
 
 /* Append a record to p->tx and apply it.  0, or -1 with p->why set. */

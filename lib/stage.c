@@ -244,14 +244,14 @@ stage_read(struct stage *s)
 }
 
 void
-stage_add_row(struct stage *s, const char *const *vals)
+stage_add_row(struct stage *s, const char *const *vals, int arg)
 {
 	struct row *r;
 	int k;
 
 	grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
 	r = &s->rows[s->nrows++];
-	r->line = 0;
+	r->line = -arg;
 	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
 	for (k = 0; k < NCOL; k++)
 		if (s->canon_in[k] >= 0)
@@ -297,6 +297,7 @@ stage_doc_begin(struct stage *s)
 	s->pend_mark = s->npend;
 	buf_reset(&s->p.why);
 	buf_reset(&s->p.note);
+	s->p.errline = 0;
 }
 
 static void
@@ -305,7 +306,9 @@ where(const struct stage *s, const struct row *r, struct buf *b)
 	buf_reset(b);
 	if (r == NULL || r->line == 0)
 		return;
-	if (s->in_name)
+	if (r->line < 0)
+		buf_printf(b, "operand %ld: ", -r->line);
+	else if (s->in_name)
 		buf_printf(b, "%s: line %ld: ", s->in_name, r->line);
 	else
 		buf_printf(b, "input line %ld: ", r->line);
@@ -348,8 +351,13 @@ stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
     const char *what)
 {
 	struct buf w = { 0 };
+	int i, at = 0;
 
-	where(s, n ? rows[0] : NULL, &w);
+	/* Name the line of the item that failed, else the document's first. */
+	for (i = 0; rc < 0 && s->p.errline && i < n; i++)
+		if (rows[i]->line == s->p.errline)
+			at = i;
+	where(s, n ? rows[at] : NULL, &w);
 	if (rc < 0) {
 		state_rollback(&s->st);
 		s->tx.len = s->tx_mark;

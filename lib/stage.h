@@ -34,7 +34,7 @@ extern const char *const col_names[NCOL];
 
 /* One input row, copied. */
 struct row {
-	long line;
+	long line;		/* input line; < 0: operand -line; 0: due list */
 	char **f;
 };
 
@@ -93,8 +93,9 @@ int stage_input(struct stage *s, const char *path, uint64_t cols);
  * the end, -1 on a read error (printed, status set). */
 int stage_read(struct stage *s);
 
-/* Add a row made by the tool: fields by canonical column, NULL "". */
-void stage_add_row(struct stage *s, const char *const *vals);
+/* Add a row made by the tool: fields by canonical column, NULL "".
+ * arg > 0 names the command line operand it came from, for messages. */
+void stage_add_row(struct stage *s, const char *const *vals, int arg);
 
 /* Queue an output row with values for the extra columns as well. */
 void stage_emit_x(struct stage *s, const struct row *src,
