@@ -409,6 +409,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (ser + chk + (cnt != NULL)) > 1)
 		usage_exit(&o);
+	o.full_replay = chk;
 	stage_open(&s, &o, "cs-stock", 0, 0);
 	if (chk)
 		return check(&s);

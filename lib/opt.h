@@ -27,6 +27,7 @@ struct opts {
 	int fmt;		/* enum out_fmt */
 	const char *reject;	/* rejected rows go here, NULL: nowhere */
 	const char *usage;	/* the synopsis, printed by -h and on errors */
+	int full_replay;	/* ignore the state cache (cs-stock --check) */
 };
 
 void opts_init(struct opts *o, const char *prog, const char *usage);

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "stage.h"
+
+/* Replaying more than this since the cache was written renews it. */
+#define CACHE_RENEW (1024 * 1024)
 
 const char *const col_names[NCOL] = {
 	"flow", "order", "order_item", "customer", "material", "qty", "unit",
@@ -55,6 +59,8 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
     int writer)
 {
 	char err[REC_ERRSZ > JERRSZ ? REC_ERRSZ : JERRSZ];
+	off_t from;
+	int use_cache;
 
 	memset(s, 0, sizeof *s);
 	s->o = o;
@@ -73,8 +79,14 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 	}
 	if (journal_lock(&s->j, LOCK_SH, journal_timeout_ms(), err) < 0)
 		die3(s, err);
+	use_cache = !o->full_replay && getenv("CS_NOCACHE") == NULL;
+	if (use_cache)
+		cache_load(&s->st, &s->j, o->dir);
+	from = s->j.end;
 	catch_up(s);
 	journal_unlock(&s->j);
+	if (use_cache && s->j.end - from > CACHE_RENEW)
+		cache_save(&s->st, &s->j, o->dir);
 	s->p.st = &s->st;
 	s->p.m = &s->m;
 	s->p.tx = &s->tx;
