@@ -36,6 +36,14 @@ static const struct option longopts[] = {
 
 static int per_delivery;
 
+/* The rows of one delivery belong together. */
+static int
+same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b)
+{
+	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
+}
+
 /* Write the billing items of bno for the rows of its deliveries. */
 static void
 emit_billing(struct stage *s, struct row *const *rows, int n, uint64_t bno)
@@ -334,11 +342,11 @@ main(int argc, char *argv[])
 	    COL(C_NET) | COL(C_TAX) | COL(C_GROSS) | COL(C_CURRENCY) |
 	    COL(C_PRICE);
 	stage_open(&s, &o, "cs-bill", own, 1);
+	s.same_doc = same_delivery;
 	if (due) {
 		size_t d;
 
-		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
-		    COL(C_DELIVERY) | COL(C_DATE));
+		stage_input(&s, NULL, COLS_UPTO(C_DATE));
 		for (d = 0; d < s.st.ndeliv; d++) {
 			struct delivery *dl = &s.st.deliv[d];
 			struct order *od;

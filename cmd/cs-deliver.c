@@ -38,6 +38,18 @@ struct want {
 	const char *key;	/* flow, customer, shipping point */
 };
 
+/* Rows of one flow and customer may share a delivery; without those
+ * columns, rows of one order. */
+static int
+same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b)
+{
+	if (s->canon_in[C_CUSTOMER] < 0)
+		return strcmp(rowf(s, a, C_ORDER), rowf(s, b, C_ORDER)) == 0;
+	return strcmp(rowf(s, a, C_CUSTOMER), rowf(s, b, C_CUSTOMER)) == 0 &&
+	    strcmp(rowf(s, a, C_FLOW), rowf(s, b, C_FLOW)) == 0;
+}
+
 static void
 emit_delivery(struct stage *s, struct want *w, int n, uint64_t dno)
 {
@@ -294,11 +306,11 @@ main(int argc, char *argv[])
 	own = COL(C_DELIVERY) | COL(C_DELIVERY_ITEM) | COL(C_SHIP_POINT) |
 	    COL(C_BATCH) | COL(C_QTY) | COL(C_SERIALS);
 	stage_open(&s, &o, "cs-deliver", own, 1);
+	s.same_doc = same_delivery;
 	if (due) {
 		size_t k;
 
-		stage_input(&s, NULL, COL(C_FLOW) | COL(C_ORDER) |
-		    COL(C_ORDER_ITEM) | COL(C_CUSTOMER) | COL(C_MATERIAL));
+		stage_input(&s, NULL, COLS_UPTO(C_BLOCK));
 		for (k = 0; k < s.st.noitem; k++) {
 			struct oitem *oi = &s.st.oitem[k];
 			struct order *od = state_order(&s.st, oi->order);

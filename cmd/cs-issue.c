@@ -28,6 +28,14 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The rows of one delivery belong together. */
+static int
+same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b)
+{
+	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
+}
+
 static void
 initial_batch(struct stage *s)
 {
@@ -71,11 +79,14 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 	struct state *st = &s->st;
 	struct matdoc *m = state_matdoc(st, md);
 	struct delivery *dl = state_delivery(st, m->delivery);
-	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dib[24], dt[11];
+	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dib[24], dt[11], ob[24],
+	    oib[24], dn[24];
 	int k;
 	size_t i;
+	struct ditem *di;
 
 	date_fmt(m->date, dt);
+	snprintf(dn, sizeof dn, "%llu", (unsigned long long)m->delivery);
 	snprintf(mb, sizeof mb, "%llu", (unsigned long long)md);
 	snprintf(mv, sizeof mv, "%d", m->mvt);
 	for (k = 0; k < n; k++) {
@@ -99,6 +110,20 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 			v[C_PLANT] = state_str(st, mi->plant);
 			v[C_SLOC] = state_str(st, mi->sloc);
 			v[C_DELIVERY_ITEM] = dib;
+			if ((di = state_ditem(st, m->delivery,
+			    mi->delivery_item)) != NULL) {
+				struct oitem *oi = state_oitem(st, di->order,
+				    di->order_item);
+
+				snprintf(ob, sizeof ob, "%llu",
+				    (unsigned long long)di->order);
+				snprintf(oib, sizeof oib, "%d", di->order_item);
+				v[C_ORDER] = ob;
+				v[C_ORDER_ITEM] = oib;
+				v[C_UNIT] = oi ? state_str(st, oi->unit) : "";
+			}
+			v[C_DELIVERY] = dn;
+			v[C_SHIP_POINT] = state_str(st, dl->ship_point);
 			v[C_QTY] = qty_fmt(mi->qty, qb);
 			v[C_PICKED] = v[C_QTY];
 			v[C_BATCH] = state_str(st, mi->batch);
@@ -176,11 +201,11 @@ main(int argc, char *argv[])
 		usage_exit(&o);
 	own = COL(C_MATDOC) | COL(C_MATDOC_ITEM) | COL(C_MVT) | COL(C_DATE);
 	stage_open(&s, &o, "cs-issue", own, 1);
+	s.same_doc = initial ? NULL : same_delivery;
 	if (due) {
 		size_t d;
 
-		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
-		    COL(C_DELIVERY) | COL(C_SHIP_POINT));
+		stage_input(&s, NULL, COLS_UPTO(C_PICKED));
 		for (d = 0; d < s.st.ndeliv; d++) {
 			struct delivery *dl = &s.st.deliv[d];
 			const char *v[NCOL] = { 0 };

@@ -69,6 +69,18 @@ req_key(struct stage *s, const struct row *r, const char **cust,
 	*po = rowf(s, r, C_PO);
 }
 
+/* Consecutive rows with the same customer, flow and po are one order. */
+static int
+same_order(const struct stage *s, const struct row *a, const struct row *b)
+{
+	const char *c1, *f1, *p1, *c2, *f2, *p2;
+
+	req_key((struct stage *)s, a, &c1, &f1, &p1);
+	req_key((struct stage *)s, b, &c2, &f2, &p2);
+	return strcmp(c1, c2) == 0 && strcmp(f1, f2) == 0 &&
+	    strcmp(p1, p2) == 0;
+}
+
 static void
 emit_order(struct stage *s, struct row *const *g, int n, uint64_t no)
 {
@@ -314,6 +326,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	stage_open(&s, &o, "cs-order", own, 1);
+	s.same_doc = same_order;
 	if (ops) {
 		stage_input(&s, NULL, COL(C_MATERIAL) | COL(C_QTY));
 		for (i = 0; i < argc; i++) {

@@ -28,6 +28,14 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The rows of one delivery belong together. */
+static int
+same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b)
+{
+	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
+}
+
 static void
 emit_pick(struct stage *s, struct row *const *g, int n, uint64_t dno)
 {
@@ -155,11 +163,11 @@ main(int argc, char *argv[])
 		usage_exit(&o);
 	own = COL(C_BATCH) | COL(C_SERIALS) | COL(C_PICKED);
 	stage_open(&s, &o, "cs-pick", own, 1);
+	s.same_doc = same_delivery;
 	if (due) {
 		size_t d, k;
 
-		stage_input(&s, NULL, COL(C_FLOW) | COL(C_CUSTOMER) |
-		    COL(C_DELIVERY) | COL(C_SHIP_POINT));
+		stage_input(&s, NULL, COLS_UPTO(C_SHIP_POINT));
 		for (d = 0; d < s.st.ndeliv; d++) {
 			struct delivery *dl = &s.st.deliv[d];
 			const char *v[NCOL] = { 0 };

@@ -70,11 +70,20 @@ journal_timeout_ms(void)
 	return (int)(v * 1000);
 }
 
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 journal_lock(struct journal *j, int how, int timeout_ms, char *err)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int waited = 0;
+	long start = now_ms();
 
 	if (j->fd < 0 || j->lock == how)
 		return 0;
@@ -88,14 +97,13 @@ journal_lock(struct journal *j, int how, int timeout_ms, char *err)
 			    strerror(errno));
 			return -1;
 		}
-		if (waited >= timeout_ms) {
+		if (now_ms() - start >= timeout_ms) {
 			snprintf(err, JERRSZ,
-			    "'%s': lock not obtained in %d s", j->path,
-			    timeout_ms / 1000);
+			    "'%s': lock not obtained in %d.%03d s", j->path,
+			    timeout_ms / 1000, timeout_ms % 1000);
 			return -1;
 		}
 		nanosleep(&ts, NULL);
-		waited += 10;
 	}
 }
 
@@ -110,11 +118,22 @@ journal_unlock(struct journal *j)
 int
 jrec_split(char *line, size_t len, struct jrec *r)
 {
-	char *w = line, *s = line, *end = line + len;
+	char *w, *s = line, *end = line + len, *t;
 
 	r->nf = 0;
-	r->f[r->nf++] = w;
-	for (; s < end; s++) {
+	r->f[r->nf++] = line;
+	if (memchr(line, '\\', len) == NULL) {
+		/* The common case, nothing escaped: cut at each TAB. */
+		while ((t = memchr(s, '\t', (size_t)(end - s))) != NULL) {
+			*t = '\0';
+			if (r->nf == JMAXF)
+				return -1;
+			r->f[r->nf++] = s = t + 1;
+		}
+		*end = '\0';
+		return 0;
+	}
+	for (w = line; s < end; s++) {
 		if (*s == '\t') {
 			*w++ = '\0';
 			if (r->nf == JMAXF)
@@ -200,7 +219,7 @@ int
 journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 {
 	char *rbuf;
-	off_t pos, txoff = 0, size;
+	off_t pos, txoff = 0, size, bad_off = 0, junk = -1;
 	int intx = 0;
 	uint64_t txn = 0;
 	long nrec = 0;
@@ -256,15 +275,28 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 			l = j->line.s;
 			ll = j->line.len;
 			loff = pos + (nl + 1 - rbuf) - (off_t)ll;
-			if (!intx) {
+			if (junk >= 0) {
+				/* After a line that starts no transaction, only a
+				 * torn tail may follow: no commit record. */
+				if (l[0] == 'C' && l[1] == '\t') {
+					bad_off = junk;
+					goto damaged;
+				}
+			} else if (!intx) {
 				char *e1;
 				unsigned long long t;
 
-				if (ll < 3 || l[0] != 'B' || l[1] != '\t')
-					goto damaged;
+				if (ll < 3 || l[0] != 'B' || l[1] != '\t') {
+					junk = loff;
+					buf_reset(&j->line);
+					continue;
+				}
 				t = strtoull(l + 2, &e1, 10);
-				if (*e1 != '\t' || t != j->txn + 1)
-					goto damaged;
+				if (*e1 != '\t' || t != j->txn + 1) {
+					junk = loff;
+					buf_reset(&j->line);
+					continue;
+				}
 				txn = t;
 				intx = 1;
 				nrec = 0;
@@ -315,8 +347,8 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 damaged:
 	free(rbuf);
 	snprintf(err, JERRSZ, "%s: damaged at offset %lld: not a transaction "
-	    "start after transaction %" PRIu64, j->path,
-	    (long long)(pos + 0), j->txn);
+	    "start after transaction %" PRIu64 ", and a commit follows",
+	    j->path, (long long)bad_off, j->txn);
 	return -1;
 damaged_tx:
 	free(rbuf);

@@ -607,7 +607,7 @@ count_words(const char *list)
  * not picked for another delivery: k of them into out, or -1. */
 static int
 choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
-    sid cust, sid batch, int k, struct buf *out)
+    sid cust, sid batch, uint64_t order, int k, struct buf *out)
 {
 	struct state *s = p->st;
 	size_t i, n = 0, cap = 0;
@@ -618,7 +618,8 @@ choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
 		struct serial *x = &s->ser[i];
 
 		if (x->material != material || x->place != place ||
-		    x->plant != plant || x->batch != batch || x->reserved)
+		    x->plant != plant || x->batch != batch || x->reserved ||
+		    (x->ordered && x->ordered != order))
 			continue;
 		if (place == PL_OWN ? x->sloc != sloc : x->customer != cust)
 			continue;
@@ -721,7 +722,7 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 			if (*serials == '\0') {
 				if (choose_serials(p, di->material, place,
 				    di->plant, di->sloc, d->customer,
-				    state_find(s, batch),
+				    state_find(s, batch), di->order,
 				    (int)(picked / QTY_SCALE), &ser) < 0) {
 					buf_free(&ser);
 					return fail(p, "item %d: not enough "
@@ -733,7 +734,11 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 				serials = ser.s;
 			} else if (check_serials(p, mat, serials, picked, place,
 			    di->plant, di->sloc, d->customer,
-			    state_intern(s, batch), *batch ? "" : "") < 0) {
+			    state_intern(s, batch), "") < 0) {
+				char *why = xstrdup(p->why.s);
+
+				fail(p, "item %d: %s", di->item, why);
+				free(why);
 				buf_free(&ser);
 				return -1;
 			}
@@ -748,6 +753,10 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 			    serials, p->date };
 
 			if (emit(p, 7, f) < 0) {
+				char *why = xstrdup(p->why.s);
+
+				fail(p, "item %d: %s", di->item, why);
+				free(why);
 				buf_free(&ser);
 				return -1;
 			}
@@ -784,7 +793,8 @@ post_goods(struct post *p, uint64_t dno, uint64_t *matdoc)
 	struct state *s = p->st;
 	struct delivery *d = state_delivery(s, dno);
 	uint64_t md = next_matdoc(s);
-	char db[24], mb[24], ib[24], dib[24], qb[NUM_BUFSZ], cb[NUM_BUFSZ];
+	char db[24], mb[24], ib[24], dib[24], xb[24], qb[NUM_BUFSZ],
+	    cb[NUM_BUFSZ];
 	int mvt, item = 0;
 	size_t i;
 	int64_t value = 0;
@@ -852,7 +862,7 @@ post_goods(struct post *p, uint64_t dno, uint64_t *matdoc)
 		    state_str(s, di->sloc), state_str(s, di->batch),
 		    state_str(s, d->customer), qty_fmt(di->picked, db),
 		    di->serials, amt_fmt(cost, cur_places(cur), cb), cur,
-		    u64(dno, dib), itoa10(di->item, ib));
+		    u64(dno, dib), itoa10(di->item, xb));
 	}
 	if (mvt == 633 && value)
 		return emit_acc2(p, "cogs", "inventory", value, cur,

@@ -14,6 +14,8 @@
  * it only through the row callback; so the first piece with a byte before
  * its terminator while no row is open is where a row starts.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -106,7 +108,10 @@ set_err(struct rec_in *r, long line, const char *fmt, ...)
 	if (r->failed)
 		return;
 	r->failed = 1;
-	if (line > 0)
+	/* Standard input is "input line N", as in the tools' data errors. */
+	if (line > 0 && strcmp(r->name, "stdin") == 0)
+		n = snprintf(r->err, sizeof r->err, "input line %ld: ", line);
+	else if (line > 0)
 		n = snprintf(r->err, sizeof r->err, "%s: line %ld: ", r->name,
 		    line);
 	else
@@ -661,4 +666,39 @@ rec_close(struct rec_in *r, char *err)
 	}
 	rec_free(r);
 	return rc;
+}
+
+int
+rec_check_gzip(const char *path, char *err)
+{
+	unsigned char m[2];
+	struct stat sb;
+	char *buf;
+	gzFile gz;
+	int fd, n, rc;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 0;	/* rec_open reports it */
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    read(fd, m, 2) != 2 || m[0] != 0x1f || m[1] != 0x8b) {
+		close(fd);
+		return 0;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0 || (gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		snprintf(err, REC_ERRSZ, "%s: cannot read gzip input", path);
+		return -1;
+	}
+	gzbuffer(gz, 128 * 1024);
+	buf = xmalloc(64 * 1024);
+	while ((n = gzread(gz, buf, 64 * 1024)) > 0)
+		;
+	free(buf);
+	rc = gzclose(gz);
+	if (n < 0 || rc != Z_OK) {
+		snprintf(err, REC_ERRSZ, "%s: %s gzip input", path,
+		    rc == Z_BUF_ERROR ? "truncated" : "corrupt");
+		return -1;
+	}
+	return 0;
 }

@@ -78,6 +78,15 @@ const char *rec_err(const struct rec_in *r);
  */
 int rec_ready(struct rec_in *r);
 
+/*
+ * Read a gzip file at path through once, so that a truncated or corrupt
+ * stream is found before anything is acted on; a plain file or a pipe is
+ * not read.  0 when fine, -1 with "PATH: truncated gzip input" or the like
+ * in err (REC_ERRSZ bytes).  Standard input cannot be checked ahead: there
+ * the end of a stream shows only at its end.
+ */
+int rec_check_gzip(const char *path, char *err);
+
 /* Close; 0 on success, -1 when the input turned out bad at its end (for
  * instance a truncated gzip stream), with the message in err.  Only faults
  * of the input itself count here (unreadable, corrupt or truncated gzip);

@@ -162,6 +162,12 @@ stage_input(struct stage *s, const char *path, uint64_t cols)
 		setup_output(s);
 		return 0;
 	}
+	if (strcmp(path, "-") != 0 && rec_check_gzip(path, err) < 0) {
+		/* Nothing is posted from a file that turns out cut short. */
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
+		s->status = 2;
+		return -1;
+	}
 	s->in = rec_open(strcmp(path, "-") == 0 ? NULL : path, err);
 	if (s->in == NULL) {
 		fprintf(stderr, "%s: %s\n", s->o->prog, err);
@@ -213,26 +219,48 @@ free_rows(struct stage *s)
 	s->nrows = 0;
 }
 
+/* Rows of s->rows before the last document's first row. */
+static size_t
+complete_rows(const struct stage *s)
+{
+	size_t i = s->nrows;
+
+	if (s->same_doc == NULL || i == 0)
+		return i;
+	i--;
+	while (i > 0 && s->same_doc(s, &s->rows[i - 1], &s->rows[i]))
+		i--;
+	return i;
+}
+
+#define DOC_MAXROWS 10000	/* a document is never longer */
+
 int
 stage_read(struct stage *s)
 {
+	size_t k;
 	int rc;
 
 	free_rows(s);
-	if (s->in == NULL || s->eof)
-		return 0;
-	while (s->nrows < STAGE_BATCH) {
+	for (k = 0; k < s->ncarry; k++) {
+		grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
+		s->rows[s->nrows++] = s->carry[k];
+	}
+	s->ncarry = 0;
+	while (s->in != NULL && !s->eof) {
 		struct row *r;
-		int k;
+		size_t done = complete_rows(s);
 
-		if (s->nrows > 0 && !rec_ready(s->in))
+		if (done > 0 && (s->nrows >= STAGE_BATCH || !rec_ready(s->in)))
+			break;
+		if (done == 0 && s->nrows >= DOC_MAXROWS)
 			break;
 		rc = rec_next(s->in);
 		if (rc < 0) {
 			fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(s->in));
 			s->status = 2;
 			s->eof = 1;
-			return s->nrows ? (int)s->nrows : -1;
+			break;
 		}
 		if (rc == 0) {
 			char err[REC_ERRSZ];
@@ -249,9 +277,24 @@ stage_read(struct stage *s)
 		r = &s->rows[s->nrows++];
 		r->line = rec_lineno(s->in);
 		r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
-		for (k = 0; k < s->nin; k++)
+		for (k = 0; k < (size_t)s->nin; k++)
 			r->f[k] = xstrdup(rec_field(s->in, k));
 	}
+	if (!s->eof) {
+		/* Hold the last document back until it is complete. */
+		size_t done = complete_rows(s);
+
+		if (done == 0 && s->nrows >= DOC_MAXROWS)
+			done = s->nrows;
+		for (k = done; k < s->nrows; k++) {
+			grow(&s->carry, &s->capcarry, s->ncarry + 1,
+			    sizeof *s->carry);
+			s->carry[s->ncarry++] = s->rows[k];
+		}
+		s->nrows = done;
+	}
+	if (s->nrows == 0 && s->status >= 2)
+		return -1;
 	return (int)s->nrows;
 }
 
@@ -375,8 +418,11 @@ stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
 		s->tx.len = s->tx_mark;
 		s->tx.s[s->tx.len] = '\0';
 		free_pend(s, s->pend_mark);
+		/* "delivery 80000012 item 20: ...", as DESIGN §7 shows. */
 		fprintf(stderr, "%s: %s%s%s%s\n", s->o->prog, w.s ? w.s : "",
-		    what, *what ? ": " : "", s->p.why.s ? s->p.why.s : "");
+		    what, !*what ? "" : s->p.why.s &&
+		    strncmp(s->p.why.s, "item ", 5) == 0 ? " " : ": ",
+		    s->p.why.s ? s->p.why.s : "");
 		reject_rows(s, rows, n, s->p.why.s ? s->p.why.s : "");
 		if (s->status < 1)
 			s->status = 1;
@@ -461,9 +507,16 @@ void
 stage_free(struct stage *s)
 {
 	int k;
+	size_t i;
 
 	free_rows(s);
 	free(s->rows);
+	for (i = 0; i < s->ncarry; i++) {
+		for (k = 0; k < s->nin; k++)
+			free(s->carry[i].f[k]);
+		free(s->carry[i].f);
+	}
+	free(s->carry);
 	free_pend(s, 0);
 	free(s->pend);
 	for (k = 0; k < s->nin; k++)

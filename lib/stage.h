@@ -67,7 +67,12 @@ struct stage {
 
 	struct row *rows;
 	size_t nrows, caprows;
+	struct row *carry;	/* read, but its document may go on */
+	size_t ncarry, capcarry;
 	int eof;
+	/* Do two consecutive rows belong to one document?  NULL: no. */
+	int (*same_doc)(const struct stage *, const struct row *,
+	    const struct row *);
 
 	struct pend *pend;
 	size_t npend, cappend, pend_mark;
@@ -83,14 +88,21 @@ struct stage {
 void stage_open(struct stage *s, struct opts *o, const char *tool,
     uint64_t own, int writer);
 #define COL(c) ((uint64_t)1 << (c))
+#define COLS_UPTO(c) ((COL(c) << 1) - 1)	/* columns 0 to c */
 
 /* Use path ("-": stdin) as input; NULL: rows made by the tool (--due,
  * operands) with the canonical columns in the mask cols.  Sets up the
  * output header.  Returns 0 or -1 (message printed, status 2). */
 int stage_input(struct stage *s, const char *path, uint64_t cols);
 
-/* Read the next batch of rows into s->rows.  Returns the rows read, 0 at
- * the end, -1 on a read error (printed, status set). */
+/*
+ * Read the next batch of rows into s->rows: the rows that are there to
+ * read, at most about STAGE_BATCH, and never part of a document: the rows
+ * of the last document (by same_doc) wait until a row of another document
+ * or the end of input shows that it is complete, however slowly the rows
+ * arrive.  Returns the rows in the batch, 0 at the end, -1 on a read
+ * error (printed, status set).
+ */
 int stage_read(struct stage *s);
 
 /* Add a row made by the tool: fields by canonical column, NULL "".

@@ -29,7 +29,9 @@ state_init(struct state *s)
 {
 	memset(s, 0, sizeof *s);
 	s->next_acc = ACC_BASE;
-	state_intern(s, "");
+	map_put(&s->strix, "", 0, NULL)->idx = 0;
+	grow(&s->str, &s->capstr, 1, sizeof *s->str);
+	s->str[s->nstr++] = xstrdup("");
 }
 
 void
@@ -75,13 +77,26 @@ state_intern(struct state *s, const char *str)
 {
 	size_t n = strlen(str);
 	int added;
-	struct map_entry *e = map_put(&s->strix, str, n, &added);
+	struct map_entry *e;
+	unsigned h;
+	sid c;
 
+	if (n == 0)
+		return 0;
+	/* Records repeat the same plants, materials and customers: a small
+	 * cache in front of the map saves most of the hashing. */
+	h = (unsigned)(n * 31 + (unsigned char)str[0] * 7 +
+	    (unsigned char)str[n - 1] * 131 + (unsigned char)str[n / 2]) & 511;
+	c = s->icache[h];
+	if (c && c < s->nstr && strcmp(s->str[c], str) == 0)
+		return c;
+	e = map_put(&s->strix, str, n, &added);
 	if (added) {
 		grow(&s->str, &s->capstr, s->nstr + 1, sizeof *s->str);
 		s->str[s->nstr] = xstrndup(str, n);
 		e->idx = s->nstr++;
 	}
+	s->icache[h] = (sid)e->idx;
 	return (sid)e->idx;
 }
 
@@ -463,10 +478,61 @@ get_amt(const char *f, const char *cur, int64_t *a, struct buf *why)
 }
 
 static int
-get_date(const char *f, long *d, struct buf *why)
+get_date(struct state *s, const char *f, long *d, struct buf *why)
 {
+	/* Records of a transaction mostly share one date. */
+	if (strcmp(f, s->last_date) == 0) {
+		*d = s->last_day;
+		return 0;
+	}
 	if ((*d = date_days(f)) < 0)
 		return bad(why, "bad date '%s'", f);
+	snprintf(s->last_date, sizeof s->last_date, "%s", f);
+	s->last_day = *d;
+	return 0;
+}
+
+/*
+ * Claim (order != 0) or release (order == 0, only where held by held) the
+ * serials an order item names, so that no two open orders name one serial.
+ */
+static int
+serials_order(struct state *s, sid material, const char *list,
+    uint64_t order, uint64_t held, struct buf *why)
+{
+	const char *p = list, *e;
+	struct buf one = { 0 };
+
+	while (*p) {
+		struct serial *x;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		buf_reset(&one);
+		buf_add(&one, p, (size_t)(e - p));
+		p = e;
+		x = state_serial(s, material, state_find(s, one.s));
+		if (x == NULL) {
+			if (order == 0)
+				continue;
+			bad(why, "serial %s does not exist", one.s);
+			buf_free(&one);
+			return -1;
+		}
+		if (order && x->ordered) {
+			buf_printf(why, "serial %s is on open order %llu",
+			    one.s, (unsigned long long)x->ordered);
+			buf_free(&one);
+			return -1;
+		}
+		if (order || x->ordered == held)
+			SET(s, T_SER, (size_t)(x - s->ser), x->ordered, order);
+	}
+	buf_free(&one);
 	return 0;
 }
 
@@ -485,7 +551,7 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 		return bad(why, "%s fields", "wrong number of");
 	if (flow == FL_NONE)
 		return bad(why, "unknown flow '%s'", r->f[3]);
-	if (get_qty(r->f[7], &qty, why) || get_date(r->f[4], &day, why) ||
+	if (get_qty(r->f[7], &qty, why) || get_date(s, r->f[4], &day, why) ||
 	    get_amt(r->f[14], r->f[15], &price, why))
 		return -1;
 	if (qty <= 0)
@@ -538,7 +604,7 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 	if (it->batch == 0 && pool_add(s, T_CLAIM, place, it->plant, it->sloc,
 	    o->customer, it->material, 0, qty, 0, why) < 0)
 		return -1;
-	return 0;
+	return serials_order(s, it->material, it->serials, no, 0, why);
 }
 
 /* Release what an order item still claims: delta < 0. */
@@ -566,6 +632,28 @@ find_oitem(struct state *s, uint64_t order, int item, size_t *idx)
 	return NULL;
 }
 
+struct oitem *
+state_oitem(struct state *s, uint64_t order, int item)
+{
+	size_t i;
+
+	return find_oitem(s, order, item, &i);
+}
+
+struct ditem *
+state_ditem(struct state *s, uint64_t delivery, int item)
+{
+	struct delivery *d = state_delivery(s, delivery);
+	size_t i;
+
+	if (d == NULL)
+		return NULL;
+	for (i = d->first; i < d->first + d->n; i++)
+		if (s->ditem[i].item == item)
+			return &s->ditem[i];
+	return NULL;
+}
+
 static int
 apply_reject(struct state *s, const struct jrec *r, struct buf *why)
 {
@@ -585,7 +673,8 @@ apply_reject(struct state *s, const struct jrec *r, struct buf *why)
 		    r->f[2]);
 	if (it->posted >= it->qty)
 		return bad(why, "item %s is complete", r->f[2]);
-	if (unclaim(s, o, it, it->qty - it->posted, why) < 0)
+	if (unclaim(s, o, it, it->qty - it->posted, why) < 0 ||
+	    serials_order(s, it->material, it->serials, 0, no, why) < 0)
 		return -1;
 	SET(s, T_OITEM, i, it->rejected, 1);
 	SET(s, T_OITEM, i, it->reason, state_intern(s, r->f[3]));
@@ -648,7 +737,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 
 	if (r->nf != 15)
 		return bad(why, "%s fields", "wrong number of");
-	if (get_qty(r->f[13], &qty, why) || get_date(r->f[6], &day, why))
+	if (get_qty(r->f[13], &qty, why) || get_date(s, r->f[6], &day, why))
 		return -1;
 	if ((o = state_order(s, ono)) == NULL)
 		return bad(why, "no order %s", r->f[3]);
@@ -739,7 +828,7 @@ serials_reserve(struct state *s, sid material, const char *list,
 			buf_free(&one);
 			return -1;
 		}
-		if (delivery && x->reserved && x->reserved != delivery) {
+		if (delivery && x->reserved) {
 			buf_printf(why, "serial %s is picked for delivery %llu",
 			    one.s, (unsigned long long)x->reserved);
 			buf_free(&one);
@@ -844,6 +933,12 @@ apply_pick(struct state *s, const struct jrec *r, struct buf *why)
 		buf_reset(&one);
 		buf_add(&one, p, (size_t)(e - p));
 		x = state_serial(s, di->material, state_find(s, one.s));
+		if (x->ordered && x->ordered != di->order) {
+			buf_printf(why, "serial %s is on open order %llu",
+			    one.s, (unsigned long long)x->ordered);
+			buf_free(&one);
+			return -1;
+		}
 		if (!serial_at(s, x, place, di->plant, di->sloc,
 		    d->customer) || x->batch != batch) {
 			if (place == PL_OWN)
@@ -991,11 +1086,14 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		return bad(why, "%s fields", "wrong number of");
 	if (ru == NULL)
 		return bad(why, "unknown movement type %s", r->f[3]);
-	if (get_qty(r->f[10], &qty, why) || get_date(r->f[4], &day, why) ||
+	if (get_qty(r->f[10], &qty, why) || get_date(s, r->f[4], &day, why) ||
 	    get_amt(r->f[12], r->f[13], &cost, why))
 		return -1;
 	if (qty <= 0)
 		return bad(why, "quantity '%s' not positive", r->f[10]);
+	if (ru->flow != FL_NONE && (dno == 0 || r->f[9][0] == '\0'))
+		return bad(why, "movement %s needs a delivery and a customer",
+		    r->f[3]);
 	if (md == next_matdoc(s)) {
 		if (md > MATDOC_LAST)
 			return bad(why, "%s",
@@ -1096,6 +1194,9 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		SET(s, T_OITEM, oix, oi->posted, oi->posted + qty);
 		if (unclaim(s, o, oi, qty, why) < 0)
 			return -1;
+		if (oi->posted >= oi->qty && serials_order(s, oi->material,
+		    oi->serials, 0, oi->order, why) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -1170,7 +1271,7 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 	    || get_amt(r->f[16], cur, &net, why) ||
 	    get_amt(r->f[17], cur, &tax, why) ||
 	    get_amt(r->f[18], cur, &gross, why) ||
-	    get_date(r->f[4], &day, why) || get_date(r->f[20], &due, why))
+	    get_date(s, r->f[4], &day, why) || get_date(s, r->f[20], &due, why))
 		return -1;
 	if (d == NULL || o == NULL)
 		return bad(why, "no delivery %s", r->f[6]);
@@ -1294,7 +1395,7 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 	if (r->nf != 7)
 		return bad(why, "%s fields", "wrong number of");
 	if (get_amt(r->f[4], r->f[5], &amt, why) ||
-	    get_date(r->f[2], &day, why))
+	    get_date(s, r->f[2], &day, why))
 		return -1;
 	if (amt <= 0)
 		return bad(why, "payment amount '%s' not positive", r->f[4]);
@@ -1356,8 +1457,84 @@ apply_clear(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
+/* Where state_apply() started, to undo a record that fails. */
+struct mark {
+	size_t nundo, n[10];
+	uint64_t next_acc, acc_cur;
+	int64_t acc_bal;
+	int acc_lines, outer;
+};
+
+static void
+mark_set(struct state *s, struct mark *m)
+{
+	m->outer = s->sp_active;
+	s->sp_active = 1;
+	m->nundo = s->nundo;
+	m->n[0] = s->norder;
+	m->n[1] = s->noitem;
+	m->n[2] = s->ndeliv;
+	m->n[3] = s->nditem;
+	m->n[4] = s->nmatdoc;
+	m->n[5] = s->nmitem;
+	m->n[6] = s->nbill;
+	m->n[7] = s->nbitem;
+	m->n[8] = s->npay;
+	m->n[9] = s->nser;
+	m->next_acc = s->next_acc;
+	m->acc_cur = s->acc_cur;
+	m->acc_bal = s->acc_bal;
+	m->acc_lines = s->acc_lines;
+}
+
+static void
+mark_undo(struct state *s, const struct mark *m)
+{
+	while (s->nundo > m->nundo) {
+		struct undo *u = &s->undo[--s->nundo];
+
+		memcpy((char *)tab_elem(s, u->tab, u->idx) + u->off, u->old,
+		    u->len);
+	}
+	s->norder = m->n[0];
+	s->noitem = m->n[1];
+	s->ndeliv = m->n[2];
+	s->nditem = m->n[3];
+	s->nmatdoc = m->n[4];
+	s->nmitem = m->n[5];
+	s->nbill = m->n[6];
+	s->nbitem = m->n[7];
+	s->npay = m->n[8];
+	s->nser = m->n[9];
+	s->next_acc = m->next_acc;
+	s->acc_cur = m->acc_cur;
+	s->acc_bal = m->acc_bal;
+	s->acc_lines = m->acc_lines;
+}
+
+static int apply_record(struct state *, const struct jrec *, struct buf *);
+
 int
 state_apply(struct state *s, const struct jrec *r, struct buf *why)
+{
+	struct mark m;
+	int rc;
+
+	/* A record is checked as it is applied; one that fails is undone
+	 * here, inside or outside a savepoint. */
+	mark_set(s, &m);
+	rc = apply_record(s, r, why);
+	if (rc < 0)
+		mark_undo(s, &m);
+	if (!m.outer) {
+		s->nundo = 0;
+		s->sp_active = 0;
+	}
+	return rc;
+}
+
+static int
+apply_record(struct state *s, const struct jrec *r, struct buf *why)
 {
 	const char *k = r->f[0];
 

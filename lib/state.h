@@ -103,6 +103,7 @@ struct serial {
 	sid material, serial, batch, plant, sloc, customer;
 	int place;
 	uint64_t matdoc, reserved;	/* reserved: picked for a delivery */
+	uint64_t ordered;		/* named by this open order */
 	long date;
 };
 
@@ -113,6 +114,7 @@ struct state {
 	char **str;
 	size_t nstr, capstr;
 	struct map strix;
+	sid icache[512];	/* recently interned, by a cheap hash */
 	struct buf arena_cur;
 	char **arena; size_t narena, caparena;
 
@@ -155,6 +157,8 @@ struct state {
 	size_t sp_nstock;
 
 	struct buf kb;		/* scratch key */
+	char last_date[11];	/* the date parsed last, and its day */
+	long last_day;
 };
 
 void state_init(struct state *s);
@@ -201,6 +205,9 @@ struct matdoc *state_matdoc(struct state *s, uint64_t no);
 struct billing *state_billing(struct state *s, uint64_t no);
 struct payment *state_payment(struct state *s, uint64_t no);
 struct serial *state_serial(struct state *s, sid material, sid serial);
+/* An item of an order or delivery; NULL when there is none. */
+struct oitem *state_oitem(struct state *s, uint64_t order, int item);
+struct ditem *state_ditem(struct state *s, uint64_t delivery, int item);
 
 /* Next free numbers. */
 uint64_t next_order(const struct state *s);

@@ -34,7 +34,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
-/* FNV-1a over n bytes. */
+/* A 64-bit hash of n bytes (not cryptographic). */
 uint64_t hash_bytes(const void *p, size_t n);
 
 /*

@@ -42,7 +42,9 @@ is "$(digest)" "$before" "F126:101 in a file: data directory byte-identical (all
 
 cs-order -f fillup -c 100001 F126:101 >"$T/out" 2>"$T/err"
 is "$?" 1 "F126:101 as operand: exit 1"
-like "$(cat "$T/err")" "F126: 101 requested, 100 available" "F126:101 as operand: reason"
+is "$(cat "$T/err")" \
+    "cs-order: operand 1: customer 100001: F126: 101 requested, 100 available in own stock less open orders" \
+    "F126:101 as operand: message names the operand and the shortage"
 is "$(digest)" "$before" "F126:101 as operand: data directory byte-identical"
 
 # --- --reject FILE -----------------------------------------------------
@@ -140,7 +142,7 @@ like "$(cat "$T/err")" \
 is "$(sed 1d "$T/out")" "" "cs-pick of a serial at the customer: no rows"
 is "$(digest)" "$before" "cs-pick of a serial at the customer: data directory byte-identical"
 is "$(sed 1d "$T/rej3.csv" | awk -F, '{ print $NF }')" \
-    "serial H20-0001 is not in own stock of plant 1000" "cs-pick --reject: the error column"
+    "item 10: serial H20-0001 is not in own stock of plant 1000" "cs-pick --reject: the error column"
 awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "serials") c = i }
     NR > 1 { $c = "H20-0002 H20-0003" } 1' "$T/d.csv" |
     cs-pick >"$T/out" 2>"$T/err"

@@ -11,7 +11,13 @@ colf() {
 	for f; do col "$n" <"$f"; done
 }
 
-rounds=6
+# gate: a request row for 6 F126, once $T/go exists.
+gate() {
+	while [ ! -e "$T/go" ]; do sleep 0.01; done
+	printf 'material,qty\nF126,6\n'
+}
+
+rounds=4
 oversold=0 neg=0 notone=0 badsum=0 badcheck=0 badser=0 badrc=0
 r=0
 while [ $r -lt $rounds ]; do
@@ -19,11 +25,15 @@ while [ $r -lt $rounds ]; do
 	fresh
 	initial
 	cs-order -f fillup -c 100001 F126:90 | cs-deliver | cs-pick | cs-issue >/dev/null
-	# 10 F126 left; two pipelines each want 6.
-	( (cs-order -f fillup -c 100001 F126:6; echo $? >"$T/rcA") 2>/dev/null |
+	# 10 F126 left; two pipelines each want 6.  Both start, load the
+	# journal, and get their request row at the same moment.
+	rm -f "$T/go"
+	( (gate | cs-order -f fillup -c 100001; echo $? >"$T/rcA") 2>/dev/null |
 	    cs-deliver | cs-pick | cs-issue >"$T/A" 2>/dev/null ) &
-	( (cs-order -f fillup -c 100002 F126:6; echo $? >"$T/rcB") 2>/dev/null |
+	( (gate | cs-order -f fillup -c 100002; echo $? >"$T/rcB") 2>/dev/null |
 	    cs-deliver | cs-pick | cs-issue >"$T/B" 2>/dev/null ) &
+	sleep 0.1
+	: >"$T/go"
 	wait
 	own=$(stock own F126)
 	c1=$(stock consignment F126 100001)
@@ -64,8 +74,13 @@ setser() {
 }
 setser "$T/d1.csv" >"$T/s1.csv"
 setser "$T/d2.csv" >"$T/s2.csv"
-(cs-pick "$T/s1.csv" | cs-issue >"$T/i1" 2>/dev/null; :) 2>"$T/e1" &
-(cs-pick "$T/s2.csv" | cs-issue >"$T/i2" 2>/dev/null; :) 2>"$T/e2" &
+rm -f "$T/go"
+( (while [ ! -e "$T/go" ]; do sleep 0.01; done; cat "$T/s1.csv") |
+    cs-pick | cs-issue >"$T/i1" 2>/dev/null ) 2>"$T/e1" &
+( (while [ ! -e "$T/go" ]; do sleep 0.01; done; cat "$T/s2.csv") |
+    cs-pick | cs-issue >"$T/i2" 2>/dev/null ) 2>"$T/e2" &
+sleep 0.1
+: >"$T/go"
 wait
 is "$(cat "$T/i1" "$T/i2" | grep -c 'H20-0050')" 1 \
     "two picks of serial H20-0050 at once: exactly one is issued"

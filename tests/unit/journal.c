@@ -582,8 +582,16 @@ test_damage(void)
 	p[2] = '2';
 	put_file(file.s, file.len);
 	append_file("hello\n", 6);
-	is_int(scan_fresh(&j, err), -1, "a line that is no B after a commit: -1");
-	is_int(ngot, 2, "... both good transactions delivered first");
+	/* Uncommitted bytes after the last commit are a torn tail, whatever
+	 * they are; with a commit after them they are damage. */
+	is_int(scan_fresh(&j, err), 0, "a line that is no B after a commit, "
+	    "and no commit after it: a torn tail");
+	is_int(ngot, 2, "... both good transactions delivered");
+	is_int(j.torn, 6, "... the 6 bytes are the torn tail");
+	journal_close(&j);
+	append_file("C\t3\t0\t00000000\n", 15);
+	is_int(scan_fresh(&j, err), -1, "the same with a commit after it: -1");
+	ok(strstr(err, "damaged") != NULL, "... damaged ('%s')", err);
 	journal_close(&j);
 
 	put_file(file.s, file.len);
