@@ -240,63 +240,43 @@ bill_batch(struct stage *s)
 	stage_commit(s);
 }
 
-/* --cancel and --release on billing numbers from operands or the stream. */
 static int
-act_billing(struct stage *s, int cancel, int argc, char **argv)
+cancel_billing(struct stage *s, uint64_t no, int item)
 {
-	int i;
+	return post_cancel(&s->p, no);
+}
 
-	if (argc > 0) {
-		stage_input(s, NULL, COL(C_BILLING));
-		for (i = 0; i < argc; i++) {
-			const char *v[NCOL] = { 0 };
+static int
+release_billing(struct stage *s, uint64_t no, int item)
+{
+	return post_release_billing(&s->p, no);
+}
 
-			v[C_BILLING] = argv[i];
-			stage_add_row(s, v, i + 1);
-		}
-	} else if (stage_input(s, "-", 0) < 0)
-		return stage_close(s);
-	do {
-		size_t k;
+static void
+emit_head(struct stage *s, uint64_t no, const char **v,
+    char *scratch)
+{
+	struct billing *b = state_billing(&s->st, no);
+	const char *cur = state_str(&s->st, b->currency);
 
-		stage_lock(s);
-		for (k = 0; k < s->nrows; k++) {
-			struct row *r = &s->rows[k];
-			const char *bn = rowf(s, r, C_BILLING);
-			uint64_t no = docno(bn);
-			char what[64];
-			int rc;
+	v[C_BILLING_TYPE] = b->type == BT_F2 ? "F2" : "RE";
+	v[C_CUSTOMER] = state_str(&s->st, b->customer);
+	v[C_GROSS] = amt_fmt(b->gross, cur_places(cur), scratch);
+	v[C_CURRENCY] = cur;
+}
 
-			if (k > 0 && strcmp(bn, rowf(s, &s->rows[k - 1],
-			    C_BILLING)) == 0)
-				continue;
-			if (no == 0) {
-				stage_row_error(s, r, "billing: not a document "
-				    "number");
-				continue;
-			}
-			snprintf(what, sizeof what, "billing %s", bn);
-			stage_doc_begin(s);
-			rc = cancel ? post_cancel(&s->p, no) :
-			    post_release_billing(&s->p, no);
-			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
-				struct billing *b = state_billing(&s->st, no);
-				const char *v[NCOL] = { 0 };
-				char gb[NUM_BUFSZ];
-				const char *cur = state_str(&s->st, b->currency);
+/* The billing due list: posted issue and return deliveries not billed,
+ * whose order has no billing block. */
+static int
+billing_due(struct state *st, const struct delivery *d)
+{
+	struct order *o;
 
-				v[C_BILLING] = bn;
-				v[C_BILLING_TYPE] = b->type == BT_F2 ? "F2" : "RE";
-				v[C_CUSTOMER] = state_str(&s->st, b->customer);
-				v[C_GROSS] = amt_fmt(b->gross, cur_places(cur),
-				    gb);
-				v[C_CURRENCY] = cur;
-				stage_emit(s, r, v);
-			}
-		}
-		stage_commit(s);
-	} while (stage_read(s) > 0);
-	return stage_close(s);
+	if (d->deleted || !d->matdoc || d->billing ||
+	    (d->flow != FL_ISSUE && d->flow != FL_RETURN) || d->n == 0)
+		return 0;
+	o = state_order(st, st->ditem[d->first].order);
+	return o == NULL || !o->block;
 }
 
 int
@@ -336,7 +316,12 @@ main(int argc, char *argv[])
 	if (cancel || release) {
 		stage_open(&s, &o, "cs-bill", COL(C_CUSTOMER) | COL(C_BILLING) |
 		    COL(C_BILLING_TYPE) | COL(C_GROSS) | COL(C_CURRENCY), 1);
-		return act_billing(&s, cancel, argc, argv);
+		struct act can = { C_BILLING, -1, "billing", cancel_billing,
+		    emit_head };
+		struct act rel = { C_BILLING, -1, "billing", release_billing,
+		    emit_head };
+
+		return stage_act(&s, cancel ? &can : &rel, argc, argv);
 	}
 	own = COL(C_BILLING) | COL(C_BILLING_ITEM) | COL(C_BILLING_TYPE) |
 	    COL(C_NET) | COL(C_TAX) | COL(C_GROSS) | COL(C_CURRENCY) |
@@ -344,30 +329,8 @@ main(int argc, char *argv[])
 	stage_open(&s, &o, "cs-bill", own, 1);
 	s.same_doc = same_delivery;
 	if (due) {
-		size_t d;
-
 		stage_input(&s, NULL, COLS_UPTO(C_DATE));
-		for (d = 0; d < s.st.ndeliv; d++) {
-			struct delivery *dl = &s.st.deliv[d];
-			struct order *od;
-			const char *v[NCOL] = { 0 };
-			char db[24], dt[11];
-
-			if (dl->deleted || !dl->matdoc || dl->billing ||
-			    (dl->flow != FL_ISSUE && dl->flow != FL_RETURN))
-				continue;
-			od = state_order(&s.st, s.st.ditem[dl->first].order);
-			if (od && od->block)
-				continue;
-			snprintf(db, sizeof db, "%llu",
-			    (unsigned long long)(DELIV_BASE + d));
-			date_fmt(dl->date, dt);
-			v[C_FLOW] = flow_name(dl->flow);
-			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
-			v[C_DELIVERY] = db;
-			v[C_DATE] = dt;
-			stage_add_row(&s, v, 0);
-		}
+		stage_due_deliveries(&s, billing_due);
 		if (s.nrows)
 			bill_batch(&s);
 		return stage_close(&s);

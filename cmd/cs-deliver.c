@@ -35,7 +35,9 @@ struct want {
 	struct row *row;
 	uint64_t order;
 	int item;		/* 0: every item */
-	const char *key;	/* flow, customer, shipping point */
+	int known;		/* the order exists */
+	size_t key;		/* flow, customer, shipping point: offset in
+				 * the batch's key buffer */
 };
 
 /* Rows of one flow and customer may share a delivery; without those
@@ -55,11 +57,10 @@ emit_delivery(struct stage *s, struct want *w, int n, uint64_t dno)
 {
 	struct state *st = &s->st;
 	struct delivery *d = state_delivery(st, dno);
-	char db[24], ib[24], ob[24], oib[24], qb[NUM_BUFSZ];
+	struct item_text t;
 	int k;
 	size_t i;
 
-	snprintf(db, sizeof db, "%llu", (unsigned long long)dno);
 	for (k = 0; k < n; k++) {
 		for (i = d->first; i < d->first + d->n; i++) {
 			struct ditem *di = &st->ditem[i];
@@ -68,49 +69,34 @@ emit_delivery(struct stage *s, struct want *w, int n, uint64_t dno)
 			if (di->order != w[k].order ||
 			    (w[k].item && di->order_item != w[k].item))
 				continue;
-			snprintf(ib, sizeof ib, "%d", di->item);
-			snprintf(ob, sizeof ob, "%llu",
-			    (unsigned long long)di->order);
-			snprintf(oib, sizeof oib, "%d", di->order_item);
-			v[C_FLOW] = flow_name(d->flow);
-			v[C_ORDER] = ob;
-			v[C_ORDER_ITEM] = oib;
-			v[C_CUSTOMER] = state_str(st, d->customer);
-			v[C_MATERIAL] = state_str(st, di->material);
-			v[C_QTY] = qty_fmt(di->qty, qb);
-			v[C_PLANT] = state_str(st, di->plant);
-			v[C_SLOC] = state_str(st, di->sloc);
-			v[C_BATCH] = state_str(st, di->batch);
-			v[C_SERIALS] = di->serials;
-			v[C_DELIVERY] = db;
-			v[C_DELIVERY_ITEM] = ib;
-			v[C_SHIP_POINT] = state_str(st, d->ship_point);
+			stage_ditem_vals(s, dno, di, v, &t);
+			v[C_PICKED] = NULL;
 			stage_emit(s, w[k].row, v);
 		}
 	}
 }
 
-/* Resolve a row to its order; NULL key when the order is unknown. */
+/* Resolve a row to its order and the key of the delivery it goes into. */
 static void
 resolve(struct stage *s, struct row *r, struct want *w, struct buf *keys)
 {
 	struct state *st = &s->st;
 	struct order *o;
 	const struct plant *pl;
-	size_t off = keys->len;
 
 	w->row = r;
 	w->order = docno(rowf(s, r, C_ORDER));
 	w->item = atoi(rowf(s, r, C_ORDER_ITEM));
-	w->key = NULL;
+	w->known = 0;
 	if ((o = state_order(st, w->order)) == NULL || o->n == 0)
 		return;
 	pl = master_plant(&s->m, state_str(st, st->oitem[o->first].plant),
 	    state_str(st, st->oitem[o->first].sloc));
+	w->known = 1;
+	w->key = keys->len;
 	buf_printf(keys, "%d/%s/%s", o->flow, state_str(st, o->customer),
 	    pl ? pl->ship_point : "");
 	buf_addc(keys, '\0');
-	w->key = (const char *)(uintptr_t)(off + 1);	/* fixed up below */
 }
 
 static void
@@ -125,9 +111,6 @@ deliver_batch(struct stage *s)
 	stage_lock(s);
 	for (i = 0; i < s->nrows; i++)
 		resolve(s, &s->rows[i], &w[i], &keys);
-	for (i = 0; i < s->nrows; i++)
-		if (w[i].key)
-			w[i].key = keys.s + ((uintptr_t)w[i].key - 1);
 	i = 0;
 	while (i < s->nrows) {
 		struct row **g;
@@ -135,14 +118,14 @@ deliver_batch(struct stage *s)
 		uint64_t dno = 0;
 		char what[64];
 
-		if (w[i].key == NULL) {
+		if (!w[i].known) {
 			stage_row_error(s, w[i].row, *rowf(s, w[i].row, C_ORDER)
 			    ? "order: no such order" : "no order column");
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < s->nrows && w[j].key &&
-		    strcmp(w[j].key, w[i].key) == 0; j++)
+		for (j = i + 1; j < s->nrows && w[j].known &&
+		    strcmp(keys.s + w[j].key, keys.s + w[i].key) == 0; j++)
 			;
 		n = (int)(j - i);
 		for (k = 0; k < n; k++) {
@@ -201,55 +184,19 @@ deliver_batch(struct stage *s)
 }
 
 static int
-delete_deliveries(struct stage *s, int argc, char **argv)
+delete_delivery(struct stage *s, uint64_t no, int item)
 {
-	int i;
+	return post_delete_delivery(&s->p, no);
+}
 
-	if (argc > 0) {
-		stage_input(s, NULL, COL(C_DELIVERY));
-		for (i = 0; i < argc; i++) {
-			const char *v[NCOL] = { 0 };
+static void
+emit_head(struct stage *s, uint64_t no, const char **v,
+    char *scratch)
+{
+	struct delivery *d = state_delivery(&s->st, no);
 
-			v[C_DELIVERY] = argv[i];
-			stage_add_row(s, v, i + 1);
-		}
-	} else if (stage_input(s, "-", 0) < 0)
-		return stage_close(s);
-	do {
-		size_t k;
-
-		stage_lock(s);
-		for (k = 0; k < s->nrows; k++) {
-			struct row *r = &s->rows[k];
-			const char *dn = rowf(s, r, C_DELIVERY);
-			uint64_t no = docno(dn);
-			char what[64];
-			int rc;
-
-			if (k > 0 && strcmp(dn, rowf(s, &s->rows[k - 1],
-			    C_DELIVERY)) == 0)
-				continue;
-			if (no == 0) {
-				stage_row_error(s, r, "delivery: not a document "
-				    "number");
-				continue;
-			}
-			snprintf(what, sizeof what, "delivery %s", dn);
-			stage_doc_begin(s);
-			rc = post_delete_delivery(&s->p, no);
-			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
-				const char *v[NCOL] = { 0 };
-				struct delivery *d = state_delivery(&s->st, no);
-
-				v[C_DELIVERY] = dn;
-				v[C_FLOW] = flow_name(d->flow);
-				v[C_CUSTOMER] = state_str(&s->st, d->customer);
-				stage_emit(s, r, v);
-			}
-		}
-		stage_commit(s);
-	} while (stage_read(s) > 0);
-	return stage_close(s);
+	v[C_FLOW] = flow_name(d->flow);
+	v[C_CUSTOMER] = state_str(&s->st, d->customer);
 }
 
 static struct stage *sort_stage;
@@ -301,7 +248,10 @@ main(int argc, char *argv[])
 	if (del) {
 		stage_open(&s, &o, "cs-deliver", COL(C_DELIVERY) | COL(C_FLOW) |
 		    COL(C_CUSTOMER), 1);
-		return delete_deliveries(&s, argc, argv);
+		struct act a = { C_DELIVERY, -1, "delivery",
+		    delete_delivery, emit_head };
+
+		return stage_act(&s, &a, argc, argv);
 	}
 	own = COL(C_DELIVERY) | COL(C_DELIVERY_ITEM) | COL(C_SHIP_POINT) |
 	    COL(C_BATCH) | COL(C_QTY) | COL(C_SERIALS);

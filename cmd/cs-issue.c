@@ -78,15 +78,12 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 {
 	struct state *st = &s->st;
 	struct matdoc *m = state_matdoc(st, md);
-	struct delivery *dl = state_delivery(st, m->delivery);
-	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dib[24], dt[11], ob[24],
-	    oib[24], dn[24];
+	struct item_text t;
+	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dt[11];
 	int k;
 	size_t i;
-	struct ditem *di;
 
 	date_fmt(m->date, dt);
-	snprintf(dn, sizeof dn, "%llu", (unsigned long long)m->delivery);
 	snprintf(mb, sizeof mb, "%llu", (unsigned long long)md);
 	snprintf(mv, sizeof mv, "%d", m->mvt);
 	for (k = 0; k < n; k++) {
@@ -94,40 +91,20 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 
 		for (i = m->first; i < m->first + m->n; i++) {
 			struct mitem *mi = &st->mitem[i];
+			struct ditem *di = state_ditem(st, m->delivery,
+			    mi->delivery_item);
 			const char *v[NCOL] = { 0 };
 
-			if (want && mi->delivery_item != want)
+			if (di == NULL || (want && mi->delivery_item != want))
 				continue;
+			stage_ditem_vals(s, m->delivery, di, v, &t);
 			snprintf(ib, sizeof ib, "%d", mi->item);
-			snprintf(dib, sizeof dib, "%d", mi->delivery_item);
 			v[C_MATDOC] = mb;
 			v[C_MATDOC_ITEM] = ib;
 			v[C_MVT] = mv;
 			v[C_DATE] = dt;
-			v[C_FLOW] = flow_name(dl->flow);
-			v[C_CUSTOMER] = state_str(st, dl->customer);
-			v[C_MATERIAL] = state_str(st, mi->material);
-			v[C_PLANT] = state_str(st, mi->plant);
-			v[C_SLOC] = state_str(st, mi->sloc);
-			v[C_DELIVERY_ITEM] = dib;
-			if ((di = state_ditem(st, m->delivery,
-			    mi->delivery_item)) != NULL) {
-				struct oitem *oi = state_oitem(st, di->order,
-				    di->order_item);
-
-				snprintf(ob, sizeof ob, "%llu",
-				    (unsigned long long)di->order);
-				snprintf(oib, sizeof oib, "%d", di->order_item);
-				v[C_ORDER] = ob;
-				v[C_ORDER_ITEM] = oib;
-				v[C_UNIT] = oi ? state_str(st, oi->unit) : "";
-			}
-			v[C_DELIVERY] = dn;
-			v[C_SHIP_POINT] = state_str(st, dl->ship_point);
 			v[C_QTY] = qty_fmt(mi->qty, qb);
 			v[C_PICKED] = v[C_QTY];
-			v[C_BATCH] = state_str(st, mi->batch);
-			v[C_SERIALS] = mi->serials;
 			stage_emit(s, rows[k], v);
 		}
 	}
@@ -171,6 +148,20 @@ goods_batch(struct stage *s)
 	stage_commit(s);
 }
 
+/* Due for goods issue: every item picked, not posted. */
+static int
+picked_unposted(struct state *st, const struct delivery *d)
+{
+	size_t k;
+
+	if (d->deleted || d->matdoc)
+		return 0;
+	for (k = d->first; k < d->first + d->n; k++)
+		if (st->ditem[k].picked < 0)
+			return 0;
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -203,30 +194,8 @@ main(int argc, char *argv[])
 	stage_open(&s, &o, "cs-issue", own, 1);
 	s.same_doc = initial ? NULL : same_delivery;
 	if (due) {
-		size_t d;
-
 		stage_input(&s, NULL, COLS_UPTO(C_PICKED));
-		for (d = 0; d < s.st.ndeliv; d++) {
-			struct delivery *dl = &s.st.deliv[d];
-			const char *v[NCOL] = { 0 };
-			char db[24];
-			size_t k;
-			int picked = 1;
-
-			if (dl->deleted || dl->matdoc)
-				continue;
-			for (k = dl->first; k < dl->first + dl->n; k++)
-				picked &= s.st.ditem[k].picked >= 0;
-			if (!picked)
-				continue;
-			snprintf(db, sizeof db, "%llu",
-			    (unsigned long long)(DELIV_BASE + d));
-			v[C_FLOW] = flow_name(dl->flow);
-			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
-			v[C_DELIVERY] = db;
-			v[C_SHIP_POINT] = state_str(&s.st, dl->ship_point);
-			stage_add_row(&s, v, 0);
-		}
+		stage_due_deliveries(&s, picked_unposted);
 		if (s.nrows)
 			goods_batch(&s);
 		return stage_close(&s);

@@ -176,68 +176,27 @@ order_batch(struct stage *s)
 	stage_commit(s);
 }
 
-/* Act on existing orders named by operands or by the order column. */
 static int
-act_orders(struct stage *s, int release, int argc, char **argv)
+release_order(struct stage *s, uint64_t no, int item)
 {
-	int i;
+	return post_release_order(&s->p, no);
+}
 
-	if (argc > 0) {
-		stage_input(s, NULL, COL(C_ORDER) | COL(C_ORDER_ITEM));
-		for (i = 0; i < argc; i++) {
-			const char *v[NCOL] = { 0 };
-			char *slash = strchr(argv[i], '/');
+static int
+reject_item(struct stage *s, uint64_t no, int item)
+{
+	return post_reject(&s->p, no, item, opt_reason);
+}
 
-			if (slash)
-				*slash = '\0';
-			v[C_ORDER] = argv[i];
-			v[C_ORDER_ITEM] = slash ? slash + 1 : "";
-			stage_add_row(s, v, i + 1);
-		}
-	} else if (stage_input(s, "-", 0) < 0)
-		return stage_close(s);
-	do {
-		size_t k;
+static void
+emit_head(struct stage *s, uint64_t no, const char **v,
+    char *scratch)
+{
+	struct order *o = state_order(&s->st, no);
 
-		stage_lock(s);
-		for (k = 0; k < s->nrows; k++) {
-			struct row *r = &s->rows[k];
-			const char *ono = rowf(s, r, C_ORDER);
-			const char *itm = release ? "" : rowf(s, r, C_ORDER_ITEM);
-			uint64_t no = docno(ono);
-			char what[64];
-			int rc;
-
-			/* A stream names an order once per item: act once. */
-			if (k > 0 && strcmp(ono, rowf(s, &s->rows[k - 1],
-			    C_ORDER)) == 0 && (release ||
-			    strcmp(itm, rowf(s, &s->rows[k - 1],
-			    C_ORDER_ITEM)) == 0))
-				continue;
-			if (no == 0) {
-				stage_row_error(s, r, "order: not a document "
-				    "number");
-				continue;
-			}
-			snprintf(what, sizeof what, "order %s%s%s", ono,
-			    *itm ? " item " : "", itm);
-			stage_doc_begin(s);
-			rc = release ? post_release_order(&s->p, no) :
-			    post_reject(&s->p, no, atoi(itm), opt_reason);
-			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
-				struct order *o = state_order(&s->st, no);
-				const char *v[NCOL] = { 0 };
-
-				v[C_ORDER] = ono;
-				v[C_FLOW] = flow_name(o->flow);
-				v[C_CUSTOMER] = state_str(&s->st, o->customer);
-				v[C_BLOCK] = o->block ? "billing" : "";
-				stage_emit(s, r, v);
-			}
-		}
-		stage_commit(s);
-	} while (stage_read(s) > 0);
-	return stage_close(s);
+	v[C_FLOW] = flow_name(o->flow);
+	v[C_CUSTOMER] = state_str(&s->st, o->customer);
+	v[C_BLOCK] = o->block ? "billing" : "";
 }
 
 int
@@ -308,7 +267,12 @@ main(int argc, char *argv[])
 		stage_open(&s, &o, "cs-order",
 		    COL(C_FLOW) | COL(C_ORDER) | COL(C_CUSTOMER) | COL(C_BLOCK),
 		    1);
-		c = act_orders(&s, release, argc, argv);
+		struct act rel = { C_ORDER, -1, "order", release_order,
+		    emit_head };
+		struct act rej = { C_ORDER, C_ORDER_ITEM, "order", reject_item,
+		    emit_head };
+
+		c = stage_act(&s, release ? &rel : &rej, argc, argv);
 		free(nv);
 		return c;
 	}

@@ -41,39 +41,19 @@ emit_pick(struct stage *s, struct row *const *g, int n, uint64_t dno)
 {
 	struct state *st = &s->st;
 	struct delivery *d = state_delivery(st, dno);
-	char db[24], ib[24], ob[24], oib[24], qb[NUM_BUFSZ], pb[NUM_BUFSZ];
+	struct item_text t;
 	int k;
 	size_t i;
 
-	snprintf(db, sizeof db, "%llu", (unsigned long long)dno);
 	for (k = 0; k < n; k++) {
 		int want = atoi(rowf(s, g[k], C_DELIVERY_ITEM));
 
 		for (i = d->first; i < d->first + d->n; i++) {
-			struct ditem *di = &st->ditem[i];
 			const char *v[NCOL] = { 0 };
 
-			if (want && di->item != want)
+			if (want && st->ditem[i].item != want)
 				continue;
-			snprintf(ib, sizeof ib, "%d", di->item);
-			snprintf(ob, sizeof ob, "%llu",
-			    (unsigned long long)di->order);
-			snprintf(oib, sizeof oib, "%d", di->order_item);
-			v[C_FLOW] = flow_name(d->flow);
-			v[C_ORDER] = ob;
-			v[C_ORDER_ITEM] = oib;
-			v[C_CUSTOMER] = state_str(st, d->customer);
-			v[C_MATERIAL] = state_str(st, di->material);
-			v[C_QTY] = qty_fmt(di->qty, qb);
-			v[C_PLANT] = state_str(st, di->plant);
-			v[C_SLOC] = state_str(st, di->sloc);
-			v[C_DELIVERY] = db;
-			v[C_DELIVERY_ITEM] = ib;
-			v[C_SHIP_POINT] = state_str(st, d->ship_point);
-			v[C_BATCH] = state_str(st, di->batch);
-			v[C_SERIALS] = di->serials;
-			v[C_PICKED] = di->picked >= 0 ? qty_fmt(di->picked, pb) :
-			    "";
+			stage_ditem_vals(s, dno, &st->ditem[i], v, &t);
 			stage_emit(s, g[k], v);
 		}
 	}
@@ -136,6 +116,20 @@ pick_batch(struct stage *s)
 	stage_commit(s);
 }
 
+/* Due for picking: an item not picked, the delivery open. */
+static int
+unpicked(struct state *st, const struct delivery *d)
+{
+	size_t k;
+
+	if (d->deleted || d->matdoc)
+		return 0;
+	for (k = d->first; k < d->first + d->n; k++)
+		if (st->ditem[k].picked < 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -165,29 +159,8 @@ main(int argc, char *argv[])
 	stage_open(&s, &o, "cs-pick", own, 1);
 	s.same_doc = same_delivery;
 	if (due) {
-		size_t d, k;
-
 		stage_input(&s, NULL, COLS_UPTO(C_SHIP_POINT));
-		for (d = 0; d < s.st.ndeliv; d++) {
-			struct delivery *dl = &s.st.deliv[d];
-			const char *v[NCOL] = { 0 };
-			char db[24];
-			int open = 0;
-
-			if (dl->deleted || dl->matdoc)
-				continue;
-			for (k = dl->first; k < dl->first + dl->n; k++)
-				open |= s.st.ditem[k].picked < 0;
-			if (!open)
-				continue;
-			snprintf(db, sizeof db, "%llu",
-			    (unsigned long long)(DELIV_BASE + d));
-			v[C_FLOW] = flow_name(dl->flow);
-			v[C_CUSTOMER] = state_str(&s.st, dl->customer);
-			v[C_DELIVERY] = db;
-			v[C_SHIP_POINT] = state_str(&s.st, dl->ship_point);
-			stage_add_row(&s, v, 0);
-		}
+		stage_due_deliveries(&s, unpicked);
 		if (s.nrows)
 			pick_batch(&s);
 		return stage_close(&s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "num.h"
 #include "stage.h"
 
 /* Replaying more than this since the cache was written renews it. */
@@ -313,6 +314,64 @@ stage_add_row(struct stage *s, const char *const *vals, int arg)
 			r->f[s->canon_in[k]] = xstrdup(vals[k] ? vals[k] : "");
 }
 
+void
+stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
+    const char **v, struct item_text *t)
+{
+	struct state *st = &s->st;
+	struct delivery *d = state_delivery(st, dno);
+	struct order *o = state_order(st, di->order);
+	struct oitem *oi = state_oitem(st, di->order, di->order_item);
+
+	snprintf(t->order, sizeof t->order, "%llu",
+	    (unsigned long long)di->order);
+	snprintf(t->order_item, sizeof t->order_item, "%d", di->order_item);
+	snprintf(t->delivery, sizeof t->delivery, "%llu",
+	    (unsigned long long)dno);
+	snprintf(t->delivery_item, sizeof t->delivery_item, "%d", di->item);
+	v[C_FLOW] = flow_name(d->flow);
+	v[C_ORDER] = t->order;
+	v[C_ORDER_ITEM] = t->order_item;
+	v[C_CUSTOMER] = state_str(st, d->customer);
+	v[C_MATERIAL] = state_str(st, di->material);
+	v[C_QTY] = qty_fmt(di->qty, t->qty);
+	v[C_UNIT] = oi ? state_str(st, oi->unit) : "";
+	v[C_PLANT] = state_str(st, di->plant);
+	v[C_SLOC] = state_str(st, di->sloc);
+	v[C_BATCH] = state_str(st, di->batch);
+	v[C_SERIALS] = di->serials;
+	v[C_PO] = o ? state_str(st, o->po) : "";
+	v[C_DELIVERY] = t->delivery;
+	v[C_DELIVERY_ITEM] = t->delivery_item;
+	v[C_SHIP_POINT] = state_str(st, d->ship_point);
+	v[C_PICKED] = di->picked >= 0 ? qty_fmt(di->picked, t->picked) : "";
+}
+
+void
+stage_due_deliveries(struct stage *s,
+    int (*want)(struct state *, const struct delivery *))
+{
+	size_t d;
+
+	for (d = 0; d < s->st.ndeliv; d++) {
+		struct delivery *dl = &s->st.deliv[d];
+		const char *v[NCOL] = { 0 };
+		char db[24], dt[11];
+
+		if (!want(&s->st, dl))
+			continue;
+		snprintf(db, sizeof db, "%llu",
+		    (unsigned long long)(DELIV_BASE + d));
+		date_fmt(dl->date, dt);
+		v[C_FLOW] = flow_name(dl->flow);
+		v[C_CUSTOMER] = state_str(&s->st, dl->customer);
+		v[C_DELIVERY] = db;
+		v[C_SHIP_POINT] = state_str(&s->st, dl->ship_point);
+		v[C_DATE] = dt;
+		stage_add_row(s, v, 0);
+	}
+}
+
 const char *
 rowf(const struct stage *s, const struct row *r, int col)
 {
@@ -530,6 +589,71 @@ stage_free(struct stage *s)
 	state_free(&s->st);
 	master_free(&s->m);
 	journal_close(&s->j);
+}
+
+int
+stage_act(struct stage *s, const struct act *a, int argc, char **argv)
+{
+	int i;
+
+	if (argc > 0) {
+		stage_input(s, NULL, COL(a->col) |
+		    (a->item_col >= 0 ? COL(a->item_col) : 0));
+		for (i = 0; i < argc; i++) {
+			const char *v[NCOL] = { 0 };
+			char *slash = a->item_col >= 0 ? strchr(argv[i], '/') :
+			    NULL;
+
+			if (slash)
+				*slash = '\0';
+			v[a->col] = argv[i];
+			if (a->item_col >= 0)
+				v[a->item_col] = slash ? slash + 1 : "";
+			stage_add_row(s, v, i + 1);
+		}
+	} else if (stage_input(s, "-", 0) < 0)
+		return stage_close(s);
+	do {
+		size_t k;
+
+		stage_lock(s);
+		for (k = 0; k < s->nrows; k++) {
+			struct row *r = &s->rows[k];
+			const char *dn = rowf(s, r, a->col);
+			const char *it = a->item_col >= 0 ?
+			    rowf(s, r, a->item_col) : "";
+			uint64_t no = docno(dn);
+			char what[96];
+			int rc;
+
+			/* A stream names a document once per item. */
+			if (k > 0 && strcmp(dn, rowf(s, &s->rows[k - 1],
+			    a->col)) == 0 && (a->item_col < 0 || strcmp(it,
+			    rowf(s, &s->rows[k - 1], a->item_col)) == 0))
+				continue;
+			if (no == 0) {
+				snprintf(what, sizeof what, "%s: %s", a->kind,
+				    *dn ? "not a document number" :
+				    "no document number");
+				stage_row_error(s, r, what);
+				continue;
+			}
+			snprintf(what, sizeof what, "%s %s%s%s", a->kind, dn,
+			    *it ? " item " : "", it);
+			stage_doc_begin(s);
+			rc = a->post(s, no, atoi(it));
+			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
+				const char *v[NCOL] = { 0 };
+				char scratch[256];
+
+				v[a->col] = dn;
+				a->emit(s, no, v, scratch);
+				stage_emit(s, r, v);
+			}
+		}
+		stage_commit(s);
+	} while (stage_read(s) > 0);
+	return stage_close(s);
 }
 
 int

@@ -15,6 +15,7 @@
 
 #include "journal.h"
 #include "master.h"
+#include "num.h"
 #include "opt.h"
 #include "out.h"
 #include "post.h"
@@ -113,6 +114,29 @@ void stage_add_row(struct stage *s, const char *const *vals, int arg);
 void stage_emit_x(struct stage *s, const struct row *src,
     const char *const *vals, const char *const *xvals);
 
+/* Formatted numbers behind the values stage_ditem_vals() fills. */
+struct item_text {
+	char order[24], order_item[24], delivery[24], delivery_item[24];
+	char qty[NUM_BUFSZ], picked[NUM_BUFSZ];
+};
+
+/*
+ * Fill vals (by canonical column) with what the journal says of item di
+ * of delivery dno: flow, order and item, customer, material, qty, unit,
+ * plant, sloc, batch, serials, delivery and item, shipping point, picked.
+ * The numbers are formatted into t, which must live as long as vals.
+ */
+void stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
+    const char **vals, struct item_text *t);
+
+/*
+ * The due list of a stage working on deliveries: a row (flow, customer,
+ * delivery, ship_point, date) for each delivery that want() accepts, in
+ * number order.
+ */
+void stage_due_deliveries(struct stage *s,
+    int (*want)(struct state *, const struct delivery *));
+
 /* Field of a row by canonical column ("" when the input lacks it). */
 const char *rowf(const struct stage *s, const struct row *r, int col);
 /* Field of a row by any column name ("" when absent). */
@@ -142,6 +166,25 @@ void stage_commit(struct stage *s);
 
 /* Report an error for a row outside a document (printed, rejected). */
 void stage_row_error(struct stage *s, const struct row *r, const char *msg);
+
+/*
+ * The modes that act on existing documents (--release, --reject, --delete,
+ * --cancel): the document numbers come from the operands, or with none
+ * from column col of the stream's rows (item_col, or -1, an item: an
+ * operand DOC/ITEM).  A document named on consecutive rows is acted on
+ * once.  post acts on one (a post_* result); emit fills vals for its
+ * output row.  kind names the document in messages ("order").  Returns
+ * the exit status, the stage closed.
+ */
+struct act {
+	int col, item_col;
+	const char *kind;
+	int (*post)(struct stage *, uint64_t no, int item);
+	/* scratch: 256 bytes for values that need formatting */
+	void (*emit)(struct stage *, uint64_t no, const char **vals,
+	    char *scratch);
+};
+int stage_act(struct stage *s, const struct act *a, int argc, char **argv);
 
 /* Close input and output; returns the exit status. */
 int stage_close(struct stage *s);

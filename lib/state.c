@@ -185,24 +185,58 @@ set_bytes(struct state *s, int tab, size_t idx, void *field,
 	set_bytes((s), (tab), (idx), &(field), &v_, sizeof v_); \
 } while (0)
 
+static void
+mark_take(struct state *s, struct state_mark *m)
+{
+	m->nundo = s->nundo;
+	m->n[0] = s->norder;
+	m->n[1] = s->noitem;
+	m->n[2] = s->ndeliv;
+	m->n[3] = s->nditem;
+	m->n[4] = s->nmatdoc;
+	m->n[5] = s->nmitem;
+	m->n[6] = s->nbill;
+	m->n[7] = s->nbitem;
+	m->n[8] = s->npay;
+	m->n[9] = s->nser;
+	m->next_acc = s->next_acc;
+	m->acc_cur = s->acc_cur;
+	m->acc_bal = s->acc_bal;
+	m->acc_lines = s->acc_lines;
+}
+
+/* Undo every change logged since m and drop what was added since. */
+static void
+mark_undo(struct state *s, const struct state_mark *m)
+{
+	while (s->nundo > m->nundo) {
+		struct undo *u = &s->undo[--s->nundo];
+
+		memcpy((char *)tab_elem(s, u->tab, u->idx) + u->off, u->old,
+		    u->len);
+	}
+	s->norder = m->n[0];
+	s->noitem = m->n[1];
+	s->ndeliv = m->n[2];
+	s->nditem = m->n[3];
+	s->nmatdoc = m->n[4];
+	s->nmitem = m->n[5];
+	s->nbill = m->n[6];
+	s->nbitem = m->n[7];
+	s->npay = m->n[8];
+	s->nser = m->n[9];
+	s->next_acc = m->next_acc;
+	s->acc_cur = m->acc_cur;
+	s->acc_bal = m->acc_bal;
+	s->acc_lines = m->acc_lines;
+}
+
 void
 state_begin(struct state *s)
 {
 	s->sp_active = 1;
 	s->nundo = 0;
-	s->sp_n[0] = s->norder;
-	s->sp_n[1] = s->noitem;
-	s->sp_n[2] = s->ndeliv;
-	s->sp_n[3] = s->nditem;
-	s->sp_n[4] = s->nmatdoc;
-	s->sp_n[5] = s->nmitem;
-	s->sp_n[6] = s->nbill;
-	s->sp_n[7] = s->nbitem;
-	s->sp_n[8] = s->npay;
-	s->sp_n[9] = s->nser;
-	s->sp_acc = s->next_acc;
-	s->sp_bal = s->acc_bal;
-	s->sp_lines = s->acc_lines;
+	mark_take(s, &s->sp);
 }
 
 void
@@ -215,27 +249,7 @@ state_keep(struct state *s)
 void
 state_rollback(struct state *s)
 {
-	while (s->nundo > 0) {
-		struct undo *u = &s->undo[--s->nundo];
-
-		memcpy((char *)tab_elem(s, u->tab, u->idx) + u->off, u->old,
-		    u->len);
-	}
-	s->norder = s->sp_n[0];
-	s->noitem = s->sp_n[1];
-	s->ndeliv = s->sp_n[2];
-	s->nditem = s->sp_n[3];
-	s->nmatdoc = s->sp_n[4];
-	s->nmitem = s->sp_n[5];
-	s->nbill = s->sp_n[6];
-	s->nbitem = s->sp_n[7];
-	s->npay = s->sp_n[8];
-	s->nser = s->sp_n[9];
-	s->next_acc = s->sp_acc;
-	s->acc_bal = s->sp_bal;
-	s->acc_lines = s->sp_lines;
-	if (s->acc_lines == 0)
-		s->acc_cur = 0;
+	mark_undo(s, &s->sp);
 	s->sp_active = 0;
 }
 
@@ -1457,76 +1471,22 @@ apply_clear(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
-/* Where state_apply() started, to undo a record that fails. */
-struct mark {
-	size_t nundo, n[10];
-	uint64_t next_acc, acc_cur;
-	int64_t acc_bal;
-	int acc_lines, outer;
-};
-
-static void
-mark_set(struct state *s, struct mark *m)
-{
-	m->outer = s->sp_active;
-	s->sp_active = 1;
-	m->nundo = s->nundo;
-	m->n[0] = s->norder;
-	m->n[1] = s->noitem;
-	m->n[2] = s->ndeliv;
-	m->n[3] = s->nditem;
-	m->n[4] = s->nmatdoc;
-	m->n[5] = s->nmitem;
-	m->n[6] = s->nbill;
-	m->n[7] = s->nbitem;
-	m->n[8] = s->npay;
-	m->n[9] = s->nser;
-	m->next_acc = s->next_acc;
-	m->acc_cur = s->acc_cur;
-	m->acc_bal = s->acc_bal;
-	m->acc_lines = s->acc_lines;
-}
-
-static void
-mark_undo(struct state *s, const struct mark *m)
-{
-	while (s->nundo > m->nundo) {
-		struct undo *u = &s->undo[--s->nundo];
-
-		memcpy((char *)tab_elem(s, u->tab, u->idx) + u->off, u->old,
-		    u->len);
-	}
-	s->norder = m->n[0];
-	s->noitem = m->n[1];
-	s->ndeliv = m->n[2];
-	s->nditem = m->n[3];
-	s->nmatdoc = m->n[4];
-	s->nmitem = m->n[5];
-	s->nbill = m->n[6];
-	s->nbitem = m->n[7];
-	s->npay = m->n[8];
-	s->nser = m->n[9];
-	s->next_acc = m->next_acc;
-	s->acc_cur = m->acc_cur;
-	s->acc_bal = m->acc_bal;
-	s->acc_lines = m->acc_lines;
-}
-
 static int apply_record(struct state *, const struct jrec *, struct buf *);
 
 int
 state_apply(struct state *s, const struct jrec *r, struct buf *why)
 {
-	struct mark m;
-	int rc;
+	struct state_mark m;
+	int rc, outer = s->sp_active;
 
 	/* A record is checked as it is applied; one that fails is undone
 	 * here, inside or outside a savepoint. */
-	mark_set(s, &m);
+	s->sp_active = 1;
+	mark_take(s, &m);
 	rc = apply_record(s, r, why);
 	if (rc < 0)
 		mark_undo(s, &m);
-	if (!m.outer) {
+	if (!outer) {
 		s->nundo = 0;
 		s->sp_active = 0;
 	}

@@ -109,6 +109,14 @@ struct serial {
 
 struct undo;
 
+/* Where a savepoint or a record began: what to undo back to. */
+struct state_mark {
+	size_t nundo, n[10];
+	uint64_t next_acc, acc_cur;
+	int64_t acc_bal;
+	int acc_lines;
+};
+
 struct state {
 	/* interned strings */
 	char **str;
@@ -150,11 +158,7 @@ struct state {
 	/* savepoint */
 	int sp_active;
 	struct undo *undo; size_t nundo, capundo;
-	size_t sp_n[10];
-	uint64_t sp_acc;
-	int64_t sp_bal;
-	int sp_lines;
-	size_t sp_nstock;
+	struct state_mark sp;
 
 	struct buf kb;		/* scratch key */
 	char last_date[11];	/* the date parsed last, and its day */
