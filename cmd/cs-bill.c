@@ -85,7 +85,7 @@ emit_billing(struct stage *s, struct row *const *rows, int n, uint64_t bno)
 			v[C_QTY] = qty_fmt(bi->qty, qb);
 			v[C_UNIT] = state_str(st, bi->unit);
 			v[C_BATCH] = state_str(st, bi->batch);
-			v[C_SERIALS] = bi->serials;
+			v[C_SERIALS] = state_str(st, bi->serials);
 			v[C_PRICE] = amt_fmt(bi->price, pl, pb);
 			v[C_CURRENCY] = cur;
 			v[C_DELIVERY] = db;

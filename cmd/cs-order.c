@@ -106,7 +106,7 @@ emit_order(struct stage *s, struct row *const *g, int n, uint64_t no)
 		v[C_PLANT] = state_str(st, it->plant);
 		v[C_SLOC] = state_str(st, it->sloc);
 		v[C_BATCH] = state_str(st, it->batch);
-		v[C_SERIALS] = it->serials;
+		v[C_SERIALS] = state_str(st, it->serials);
 		v[C_PO] = state_str(st, o->po);
 		v[C_PRICE] = *cur ? amt_fmt(it->price, cur_places(cur), pb) : "";
 		v[C_CURRENCY] = cur;

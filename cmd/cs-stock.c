@@ -89,7 +89,7 @@ overview(struct stage *s, const char *cust, const char *mat)
 	size_t n = 0, cap = 0, i;
 
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].key;
+		const struct pk *k = (const void *)st->stock.e[i].k;
 
 		if (st->stock.e[i].v == 0 || k->batch == SID_ALL ||
 		    (k->place != PL_OWN && k->place != PL_CONSIG))
@@ -203,7 +203,7 @@ book_qty(struct state *st, const char *cust, const char *mat,
 		return 0;
 	/* Summed over plants: a count knows no plant. */
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].key;
+		const struct pk *k = (const void *)st->stock.e[i].k;
 
 		if (k->place == PL_CONSIG && k->customer == c &&
 		    k->material == m && k->batch == b)
@@ -306,7 +306,7 @@ check(struct stage *s)
 	char a[NUM_BUFSZ], b[NUM_BUFSZ];
 
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].key;
+		const struct pk *k = (const void *)st->stock.e[i].k;
 
 		if (k->batch == SID_ALL)
 			continue;

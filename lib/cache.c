@@ -1,11 +1,22 @@
 /*
  * cache.c - the derived state cache; see cache.h.
  *
- * Layout: a header (magic, build signature, journal end, transaction,
- * the commit record's bytes, counts), then sections in a fixed order, then
- * the CRC-32 of everything before it.  Pointer fields (serial lists) are
- * written as offsets into a text section and fixed up on load.
+ * Every part of struct state is an array of plain integers (strings are
+ * referred to by sid, map keys are sids), so the cache is those arrays
+ * laid out in one file, and loading it is one mmap(2): pages are read when
+ * a lookup touches them, so start-up does not grow with the history the
+ * cache holds.  The mapping is private: what a tool changes stays in its
+ * memory.  Each array is written with room to grow (the file has holes
+ * there), so appending does not copy it; an array that outgrows its room
+ * is copied to the heap (see sgrow in state.c and imap in util.c).
+ *
+ * Layout: a header (magic, build signature, the journal end, transaction
+ * and commit record it matches, counts, and a section table), its CRC-32,
+ * then the sections, each 64-byte aligned.  The header is checked; the
+ * sections are trusted as written (temporary file, fsync, rename):
+ * cs-stock --check replays the journal itself.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -19,34 +30,40 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 1\n"
+#define MAGIC "cs-cache 2\n"
 #define COMMITMAX 128
+
+enum sec {
+	S_ORDER, S_OITEM, S_DELIV, S_DITEM, S_MATDOC, S_MITEM, S_BILL,
+	S_BITEM, S_PAY, S_SER, S_RECV, S_BLOB, S_STROFF, S_ISLOT,
+	S_MAPS,			/* then entries and slots of each map */
+	NSEC = S_MAPS + 2 * 9
+};
+
+struct sect {
+	uint64_t off, n, cap;	/* bytes offset; elements used, room */
+};
 
 struct hdr {
 	char magic[12];
-	uint32_t sig;		/* sizes of the structs: another build differs */
-	uint32_t pad;
+	uint32_t sig;
 	int64_t end;
-	uint64_t txn;
-	char commit[COMMITMAX];	/* the last commit record, NUL-padded */
-	uint64_t n[20];
+	uint64_t txn, next_acc, nstr;
+	char commit[COMMITMAX];
+	struct sect sec[NSEC];
+	uint32_t crc;		/* of everything before it */
 };
-
-enum { N_STR, N_ORDER, N_OITEM, N_DELIV, N_DITEM, N_MATDOC, N_MITEM, N_BILL,
-    N_BITEM, N_PAY, N_SER, N_ACC, N_RECV, N_TEXT, N_STOCK, N_CLAIM, N_RESV,
-    N_MAPS };
 
 static uint32_t
 signature(void)
 {
-	uint32_t v = (uint32_t)(sizeof(struct order) * 31 +
+	return (uint32_t)(sizeof(struct order) * 31 +
 	    sizeof(struct oitem) * 37 + sizeof(struct delivery) * 41 +
 	    sizeof(struct ditem) * 43 + sizeof(struct matdoc) * 47 +
 	    sizeof(struct mitem) * 53 + sizeof(struct billing) * 59 +
 	    sizeof(struct bitem) * 61 + sizeof(struct payment) * 67 +
-	    sizeof(struct serial) * 71);
-
-	return v ^ 0x63730001u;
+	    sizeof(struct serial) * 71 + sizeof(struct ientry) * 73) ^
+	    0x63730002u;
 }
 
 /* The commit record that ends at offset end of the journal, into out. */
@@ -60,7 +77,7 @@ last_commit(const struct journal *j, off_t end, char out[COMMITMAX])
 
 	memset(out, 0, COMMITMAX);
 	if (end == 0)
-		return 0;
+		return -1;
 	n = pread(j->fd, b, (size_t)(end - from), from);
 	if (n != end - from || b[n - 1] != '\n')
 		return -1;
@@ -73,63 +90,103 @@ last_commit(const struct journal *j, off_t end, char out[COMMITMAX])
 	return 0;
 }
 
-/* --- writing -------------------------------------------------------- */
+/* Room to grow that is written as a hole. */
+static size_t
+room(size_t n)
+{
+	return n + n / 8 + 256;
+}
 
-struct w {
-	struct buf b;
+static size_t
+pow2_at_least(size_t n)
+{
+	size_t p = 64;
+
+	while (p < n)
+		p *= 2;
+	return p;
+}
+
+struct out {
+	int fd;
+	uint64_t off;
+	int bad;
 };
 
+/* Write n bytes at the next 64-byte boundary, leaving room bytes after
+ * them as a hole; record the section. */
 static void
-put(struct w *w, const void *p, size_t n)
+put(struct out *o, struct sect *sc, const void *p, size_t n, size_t count,
+    size_t roomb, size_t cap)
 {
-	buf_add(&w->b, p, n);
-}
+	size_t done = 0;
 
-static void
-put_map(struct w *w, const struct map *m)
-{
-	size_t i;
-	uint64_t n = m->n;
+	o->off = (o->off + 63) & ~(uint64_t)63;
+	sc->off = o->off;
+	sc->n = count;
+	sc->cap = cap;
+	while (!o->bad && done < n) {
+		ssize_t w = pwrite(o->fd, (const char *)p + done, n - done,
+		    (off_t)(o->off + done));
 
-	put(w, &n, sizeof n);
-	for (i = 0; i < m->n; i++) {
-		uint32_t kl = (uint32_t)m->e[i].klen;
-
-		put(w, &kl, sizeof kl);
-		put(w, m->e[i].key, kl);
-		put(w, &m->e[i].v, sizeof m->e[i].v);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			o->bad = 1;
+		else
+			done += (size_t)w;
 	}
+	o->off += n + roomb;
 }
 
-/* Offset of str in the text section being built (str lives there once). */
-static uint64_t
-text_off(struct buf *text, const char *str)
-{
-	uint64_t off = text->len;
-
-	buf_add(text, str, strlen(str) + 1);
-	return off;
-}
-
-#define PUT_ITEMS(w, arr, n, text) do { \
-	size_t i_; \
-	for (i_ = 0; i_ < (n); i_++) { \
-		__typeof__((arr)[0]) x_ = (arr)[i_]; \
-		x_.serials = (char *)(uintptr_t)text_off((text), \
-		    (arr)[i_].serials); \
-		put((w), &x_, sizeof x_); \
-	} \
+#define PUT_ARRAY(o, h, which, arr, n) do { \
+	size_t c_ = room(n); \
+	put((o), &(h)->sec[which], (arr), (n) * sizeof *(arr), (n), \
+	    (c_ - (n)) * sizeof *(arr), c_); \
 } while (0)
+
+/* Entries with room, and slots made anew for that room. */
+static void
+put_imap(struct out *o, struct hdr *h, int i, const struct imap *m)
+{
+	size_t cap = room(m->n), ns = pow2_at_least(cap * 2), k, j;
+	uint32_t *slot = xcalloc(ns, sizeof *slot);
+
+	for (k = 0; k < m->n; k++) {
+		uint64_t hv = hash_bytes(m->e[k].k, m->e[k].nk *
+		    sizeof(uint32_t));
+
+		for (j = hv & (ns - 1); slot[j]; j = (j + 1) & (ns - 1))
+			;
+		slot[j] = (uint32_t)(k + 1);
+	}
+	put(o, &h->sec[S_MAPS + 2 * i], m->e, m->n * sizeof *m->e, m->n,
+	    (cap - m->n) * sizeof *m->e, cap);
+	put(o, &h->sec[S_MAPS + 2 * i + 1], slot, ns * sizeof *slot, ns, 0,
+	    ns);
+	free(slot);
+}
+
+static const struct imap *
+map_of(const struct state *s, int i)
+{
+	const struct imap *m[9] = { &s->stock, &s->claim, &s->resv,
+	    &s->serix, &s->batchseq, &s->payix, &s->sold_price,
+	    &s->issue_cost, &s->ordpo };
+
+	return m[i];
+}
 
 int
 cache_save(const struct state *s, const struct journal *j, const char *dir)
 {
-	struct w w = { { 0 } };
-	struct buf text = { 0 }, path = { 0 }, tmp = { 0 };
+	struct buf path = { 0 }, tmp = { 0 }, blob = { 0 };
 	struct hdr h;
-	size_t i, done = 0;
-	uint32_t crc;
-	int fd, rc = -1;
+	struct out o = { -1, 0, 0 };
+	uint64_t *off = NULL;
+	uint32_t *islot = NULL;
+	size_t i, ns, scap;
+	int rc = -1;
 
 	if (j->fd < 0 || s->sp_active)
 		return -1;
@@ -138,286 +195,191 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	h.sig = signature();
 	h.end = (int64_t)j->end;
 	h.txn = j->txn;
+	h.next_acc = s->next_acc;
+	h.nstr = s->nstr;
 	if (last_commit(j, j->end, h.commit) < 0)
 		return -1;
-	h.n[N_STR] = s->nstr;
-	h.n[N_ORDER] = s->norder;
-	h.n[N_OITEM] = s->noitem;
-	h.n[N_DELIV] = s->ndeliv;
-	h.n[N_DITEM] = s->nditem;
-	h.n[N_MATDOC] = s->nmatdoc;
-	h.n[N_MITEM] = s->nmitem;
-	h.n[N_BILL] = s->nbill;
-	h.n[N_BITEM] = s->nbitem;
-	h.n[N_PAY] = s->npay;
-	h.n[N_SER] = s->nser;
-	h.n[N_ACC] = s->next_acc;
-	h.n[N_RECV] = s->nreceived;
-	put(&w, &h, sizeof h);
-	for (i = 0; i < s->nstr; i++)
-		put(&w, s->str[i], strlen(s->str[i]) + 1);
-	put(&w, s->order, s->norder * sizeof *s->order);
-	PUT_ITEMS(&w, s->oitem, s->noitem, &text);
-	put(&w, s->deliv, s->ndeliv * sizeof *s->deliv);
-	PUT_ITEMS(&w, s->ditem, s->nditem, &text);
-	put(&w, s->matdoc, s->nmatdoc * sizeof *s->matdoc);
-	PUT_ITEMS(&w, s->mitem, s->nmitem, &text);
-	put(&w, s->bill, s->nbill * sizeof *s->bill);
-	PUT_ITEMS(&w, s->bitem, s->nbitem, &text);
-	put(&w, s->pay, s->npay * sizeof *s->pay);
-	put(&w, s->ser, s->nser * sizeof *s->ser);
-	put(&w, s->received, s->nreceived * sizeof *s->received);
-	{
-		uint64_t tl = text.len;
 
-		put(&w, &tl, sizeof tl);
-		put(&w, text.s ? text.s : "", text.len);
+	/* Strings: one blob, offsets, and an interning table with room. */
+	off = xmalloc((s->nstr + 1) * sizeof *off);
+	for (i = 0; i < s->nstr; i++) {
+		const char *str = state_str(s, (sid)i);
+
+		off[i] = blob.len;
+		buf_add(&blob, str, strlen(str) + 1);
 	}
-	put_map(&w, &s->stock);
-	put_map(&w, &s->claim);
-	put_map(&w, &s->resv);
-	put_map(&w, &s->batchseq);
-	put_map(&w, &s->sold_price);
-	put_map(&w, &s->issue_cost);
-	put_map(&w, &s->ordpo);
-	crc = (uint32_t)crc32(0L, (const Bytef *)w.b.s, (uInt)w.b.len);
-	put(&w, &crc, sizeof crc);
+	scap = room(s->nstr);
+	ns = pow2_at_least(scap * 2);
+	islot = xcalloc(ns, sizeof *islot);
+	for (i = 1; i < s->nstr; i++) {
+		const char *str = state_str(s, (sid)i);
+		size_t k;
+
+		for (k = hash_bytes(str, strlen(str)) & (ns - 1); islot[k];
+		    k = (k + 1) & (ns - 1))
+			;
+		islot[k] = (uint32_t)(i + 1);
+	}
 
 	buf_printf(&path, "%s/journal.cache", dir);
 	buf_printf(&tmp, "%s/.journal.cache.%ld", dir, (long)getpid());
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
+	o.fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (o.fd < 0)
 		goto out;
-	while (done < w.b.len) {
-		ssize_t n = write(fd, w.b.s + done, w.b.len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done != w.b.len || fsync(fd) < 0) {
-		close(fd);
+	o.off = sizeof h;
+	PUT_ARRAY(&o, &h, S_ORDER, s->order, s->norder);
+	PUT_ARRAY(&o, &h, S_OITEM, s->oitem, s->noitem);
+	PUT_ARRAY(&o, &h, S_DELIV, s->deliv, s->ndeliv);
+	PUT_ARRAY(&o, &h, S_DITEM, s->ditem, s->nditem);
+	PUT_ARRAY(&o, &h, S_MATDOC, s->matdoc, s->nmatdoc);
+	PUT_ARRAY(&o, &h, S_MITEM, s->mitem, s->nmitem);
+	PUT_ARRAY(&o, &h, S_BILL, s->bill, s->nbill);
+	PUT_ARRAY(&o, &h, S_BITEM, s->bitem, s->nbitem);
+	PUT_ARRAY(&o, &h, S_PAY, s->pay, s->npay);
+	PUT_ARRAY(&o, &h, S_SER, s->ser, s->nser);
+	PUT_ARRAY(&o, &h, S_RECV, s->received, s->nreceived);
+	put(&o, &h.sec[S_BLOB], blob.s, blob.len, blob.len, 0, blob.len);
+	put(&o, &h.sec[S_STROFF], off, s->nstr * sizeof *off, s->nstr, 0,
+	    s->nstr);
+	put(&o, &h.sec[S_ISLOT], islot, ns * sizeof *islot, ns, 0, ns);
+	for (i = 0; i < 9; i++)
+		put_imap(&o, &h, (int)i, map_of(s, (int)i));
+	h.crc = (uint32_t)crc32(0L, (const Bytef *)&h,
+	    (uInt)offsetof(struct hdr, crc));
+	if (o.bad || pwrite(o.fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+	    ftruncate(o.fd, (off_t)o.off) < 0 || fsync(o.fd) < 0) {
+		close(o.fd);
 		unlink(tmp.s);
 		goto out;
 	}
-	if (close(fd) < 0 || rename(tmp.s, path.s) < 0) {
+	if (close(o.fd) < 0 || rename(tmp.s, path.s) < 0) {
 		unlink(tmp.s);
 		goto out;
 	}
 	rc = 0;
 out:
-	buf_free(&w.b);
-	buf_free(&text);
+	free(off);
+	free(islot);
+	buf_free(&blob);
 	buf_free(&path);
 	buf_free(&tmp);
 	return rc;
 }
 
-/* --- reading -------------------------------------------------------- */
-
-struct r {
-	const char *p, *end;
-	int bad;
-};
-
-static const void *
-take(struct r *r, size_t n)
+/* Point *arr at section sc of the mapping; elements of size sz. */
+static int
+section(char *base, size_t len, const struct sect *sc, size_t sz,
+    void *arr, size_t *n, size_t *cap)
 {
-	const char *p = r->p;
-
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	return p;
+	if (sc->off % 8 || sc->n > sc->cap || sc->off > len ||
+	    sc->cap > (len - sc->off) / (sz ? sz : 1))
+		return -1;
+	*(void **)arr = sc->cap ? base + sc->off : NULL;
+	if (n)
+		*n = sc->n;
+	if (cap)
+		*cap = sc->cap;
+	return 0;
 }
-
-/* Copy n elements of size sz into a fresh array; cap set to n. */
-static void *
-take_array(struct r *r, size_t n, size_t sz, size_t *cap)
-{
-	const void *src;
-	void *dst;
-
-	if (n > (size_t)(r->end - r->p) / (sz ? sz : 1)) {
-		r->bad = 1;
-		return NULL;
-	}
-	src = take(r, n * sz);
-	if (src == NULL)
-		return NULL;
-	dst = xmalloc(n * sz);
-	memcpy(dst, src, n * sz);
-	*cap = n;
-	return dst;
-}
-
-static void
-take_map(struct r *r, struct map *m)
-{
-	const uint64_t *n = take(r, sizeof *n);
-	uint64_t i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < *n && !r->bad; i++) {
-		const uint32_t *kl = take(r, sizeof *kl);
-		const char *k = kl ? take(r, *kl) : NULL;
-		const int64_t *v = k ? take(r, sizeof *v) : NULL;
-
-		if (v)
-			map_put(m, k, *kl, NULL)->v = *v;
-	}
-}
-
-#define FIX_ITEMS(arr, n, text, tl, bad) do { \
-	size_t i_; \
-	for (i_ = 0; i_ < (n); i_++) { \
-		uintptr_t o_ = (uintptr_t)(arr)[i_].serials; \
-		if (o_ >= (tl)) { (bad) = 1; break; } \
-		(arr)[i_].serials = (text) + o_; \
-	} \
-} while (0)
 
 int
 cache_load(struct state *s, struct journal *j, const char *dir)
 {
 	struct buf path = { 0 };
 	struct stat sb;
-	struct r r = { 0 };
-	const struct hdr *h;
-	char *img = NULL, *text = NULL, commit[COMMITMAX];
-	int fd = -1, ok = 0;
-	size_t i, got = 0;
+	struct hdr h;
+	char commit[COMMITMAX], *base = MAP_FAILED;
+	int fd = -1, bad = 0, i;
+	size_t len = 0, nblob, noff;
 	struct state t;
+	struct imap *maps[9];
 
 	if (j->fd < 0 || j->end != 0)
 		return 0;
 	buf_printf(&path, "%s/journal.cache", dir);
-	if ((fd = open(path.s, O_RDONLY)) < 0 || fstat(fd, &sb) < 0 ||
-	    (size_t)sb.st_size < sizeof *h + sizeof(uint32_t))
-		goto out;
-	img = xmalloc((size_t)sb.st_size);
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, img + got, (size_t)sb.st_size - got);
-
-		if (n <= 0)
-			goto out;
-		got += (size_t)n;
+	fd = open(path.s, O_RDONLY);
+	buf_free(&path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) < 0 || (size_t)sb.st_size < sizeof h ||
+	    pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+	    memcmp(h.magic, MAGIC, sizeof MAGIC - 1) != 0 ||
+	    h.sig != signature() || h.crc != (uint32_t)crc32(0L,
+	    (const Bytef *)&h, (uInt)offsetof(struct hdr, crc)) ||
+	    last_commit(j, (off_t)h.end, commit) < 0 ||
+	    memcmp(commit, h.commit, COMMITMAX) != 0) {
+		close(fd);
+		return 0;
 	}
-	{
-		uint32_t crc;
+	len = (size_t)sb.st_size;
+	base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return 0;
 
-		memcpy(&crc, img + got - sizeof crc, sizeof crc);
-		if (crc != (uint32_t)crc32(0L, (const Bytef *)img,
-		    (uInt)(got - sizeof crc)))
-			goto out;
-	}
-	h = (const struct hdr *)img;
-	if (memcmp(h->magic, MAGIC, sizeof MAGIC - 1) != 0 ||
-	    h->sig != signature() || fstat(j->fd, &sb) < 0 ||
-	    sb.st_size < h->end || last_commit(j, (off_t)h->end, commit) < 0 ||
-	    memcmp(commit, h->commit, COMMITMAX) != 0)
-		goto out;
+	memset(&t, 0, sizeof t);
+	t.map_base = base;
+	t.map_len = len;
+	bad |= section(base, len, &h.sec[S_ORDER], sizeof *t.order, &t.order,
+	    &t.norder, &t.caporder);
+	bad |= section(base, len, &h.sec[S_OITEM], sizeof *t.oitem, &t.oitem,
+	    &t.noitem, &t.capoitem);
+	bad |= section(base, len, &h.sec[S_DELIV], sizeof *t.deliv, &t.deliv,
+	    &t.ndeliv, &t.capdeliv);
+	bad |= section(base, len, &h.sec[S_DITEM], sizeof *t.ditem, &t.ditem,
+	    &t.nditem, &t.capditem);
+	bad |= section(base, len, &h.sec[S_MATDOC], sizeof *t.matdoc,
+	    &t.matdoc, &t.nmatdoc, &t.capmatdoc);
+	bad |= section(base, len, &h.sec[S_MITEM], sizeof *t.mitem, &t.mitem,
+	    &t.nmitem, &t.capmitem);
+	bad |= section(base, len, &h.sec[S_BILL], sizeof *t.bill, &t.bill,
+	    &t.nbill, &t.capbill);
+	bad |= section(base, len, &h.sec[S_BITEM], sizeof *t.bitem, &t.bitem,
+	    &t.nbitem, &t.capbitem);
+	bad |= section(base, len, &h.sec[S_PAY], sizeof *t.pay, &t.pay,
+	    &t.npay, &t.cappay);
+	bad |= section(base, len, &h.sec[S_SER], sizeof *t.ser, &t.ser,
+	    &t.nser, &t.capser);
+	bad |= section(base, len, &h.sec[S_RECV], sizeof *t.received,
+	    &t.received, NULL, &t.nreceived);
+	bad |= section(base, len, &h.sec[S_BLOB], 1, &t.mblob, &nblob, NULL);
+	bad |= section(base, len, &h.sec[S_STROFF], sizeof *t.mstroff,
+	    &t.mstroff, &noff, NULL);
+	bad |= section(base, len, &h.sec[S_ISLOT], sizeof *t.islot, &t.islot,
+	    &t.nislot, NULL);
+	maps[0] = &t.stock;
+	maps[1] = &t.claim;
+	maps[2] = &t.resv;
+	maps[3] = &t.serix;
+	maps[4] = &t.batchseq;
+	maps[5] = &t.payix;
+	maps[6] = &t.sold_price;
+	maps[7] = &t.issue_cost;
+	maps[8] = &t.ordpo;
+	for (i = 0; i < 9; i++) {
+		struct imap *m = maps[i];
 
-	/* Build into t; only a complete, consistent image replaces s. */
-	state_init(&t);
-	r.p = img + sizeof *h;
-	r.end = img + got - sizeof(uint32_t);
-	/* String 0 is "", interned by state_init. */
-	if (h->n[N_STR] < 1 || take(&r, 1) == NULL || r.p[-1] != '\0')
-		r.bad = 1;
-	for (i = 1; i < h->n[N_STR] && !r.bad; i++) {
-		const char *str = r.p;
-		size_t len = strnlen(str, (size_t)(r.end - r.p));
-
-		if (take(&r, len + 1) == NULL)
-			break;
-		if (state_intern(&t, str) != i)
-			r.bad = 1;
+		bad |= section(base, len, &h.sec[S_MAPS + 2 * i], sizeof *m->e,
+		    &m->e, &m->n, &m->cap);
+		bad |= section(base, len, &h.sec[S_MAPS + 2 * i + 1],
+		    sizeof *m->slot, &m->slot, &m->nslot, NULL);
+		m->mapped = 1;
+		if (m->nslot & (m->nslot - 1))
+			bad = 1;
 	}
-	t.order = take_array(&r, h->n[N_ORDER], sizeof *t.order, &t.caporder);
-	t.oitem = take_array(&r, h->n[N_OITEM], sizeof *t.oitem, &t.capoitem);
-	t.deliv = take_array(&r, h->n[N_DELIV], sizeof *t.deliv, &t.capdeliv);
-	t.ditem = take_array(&r, h->n[N_DITEM], sizeof *t.ditem, &t.capditem);
-	t.matdoc = take_array(&r, h->n[N_MATDOC], sizeof *t.matdoc,
-	    &t.capmatdoc);
-	t.mitem = take_array(&r, h->n[N_MITEM], sizeof *t.mitem, &t.capmitem);
-	t.bill = take_array(&r, h->n[N_BILL], sizeof *t.bill, &t.capbill);
-	t.bitem = take_array(&r, h->n[N_BITEM], sizeof *t.bitem, &t.capbitem);
-	t.pay = take_array(&r, h->n[N_PAY], sizeof *t.pay, &t.cappay);
-	t.ser = take_array(&r, h->n[N_SER], sizeof *t.ser, &t.capser);
-	{
-		size_t cap;
-
-		t.received = take_array(&r, h->n[N_RECV], sizeof *t.received,
-		    &cap);
-		t.nreceived = cap;
+	if (t.nislot & (t.nislot - 1))
+		bad = 1;
+	if (bad || noff != h.nstr || h.nstr == 0 || nblob == 0 ||
+	    t.mblob[nblob - 1] != '\0') {
+		munmap(base, len);
+		return 0;
 	}
-	{
-		const uint64_t *tl = take(&r, sizeof *tl);
-		const char *tp = tl ? take(&r, *tl) : NULL;
-
-		if (tp) {
-			text = xmalloc(*tl + 1);
-			memcpy(text, tp, *tl);
-			text[*tl] = '\0';
-			FIX_ITEMS(t.oitem, h->n[N_OITEM], text, *tl, r.bad);
-			FIX_ITEMS(t.ditem, h->n[N_DITEM], text, *tl, r.bad);
-			FIX_ITEMS(t.mitem, h->n[N_MITEM], text, *tl, r.bad);
-			FIX_ITEMS(t.bitem, h->n[N_BITEM], text, *tl, r.bad);
-		}
-	}
-	take_map(&r, &t.stock);
-	take_map(&r, &t.claim);
-	take_map(&r, &t.resv);
-	take_map(&r, &t.batchseq);
-	take_map(&r, &t.sold_price);
-	take_map(&r, &t.issue_cost);
-	take_map(&r, &t.ordpo);
-	if (r.bad || r.p != r.end || text == NULL) {
-		free(text);
-		text = NULL;
-		t.noitem = t.nditem = t.nmitem = t.nbitem = 0;
-		state_free(&t);
-		goto out;
-	}
-	t.norder = h->n[N_ORDER];
-	t.noitem = h->n[N_OITEM];
-	t.ndeliv = h->n[N_DELIV];
-	t.nditem = h->n[N_DITEM];
-	t.nmatdoc = h->n[N_MATDOC];
-	t.nmitem = h->n[N_MITEM];
-	t.nbill = h->n[N_BILL];
-	t.nbitem = h->n[N_BITEM];
-	t.npay = h->n[N_PAY];
-	t.nser = h->n[N_SER];
-	t.next_acc = h->n[N_ACC];
-	/* Indexes derived from the arrays. */
-	for (i = 0; i < t.nser; i++) {
-		sid k[2] = { t.ser[i].material, t.ser[i].serial };
-
-		map_put(&t.serix, k, sizeof k, NULL)->idx = i;
-	}
-	for (i = 0; i < t.npay; i++)
-		map_put(&t.payix, &t.pay[i].doc, sizeof t.pay[i].doc,
-		    NULL)->idx = i;
-	/* The text lives as long as the state: it is one arena block. */
-	grow(&t.arena, &t.caparena, t.narena + 1, sizeof *t.arena);
-	t.arena[t.narena++] = text;
-	text = NULL;
+	t.islot_mapped = 1;
+	t.nmstr = t.nstr = (size_t)h.nstr;
+	t.next_acc = h.next_acc;
 	state_free(s);
 	*s = t;
-	j->end = (off_t)h->end;
-	j->txn = h->txn;
-	ok = 1;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(img);
-	buf_free(&path);
-	return ok;
+	j->end = (off_t)h.end;
+	j->txn = h.txn;
+	return 1;
 }

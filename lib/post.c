@@ -254,12 +254,11 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 	if (n > 9999)
 		return fail(p, "more than 9999 items in one order");
 	if (*po) {
-		struct buf k = { 0 };
-		struct map_entry *e;
+		uint32_t k[3] = { state_find(s, customer), (uint32_t)flow,
+		    state_find(s, po) };
+		struct ientry *e = k[0] && k[2] ?
+		    imap_get(&s->ordpo, k, 3) : NULL;
 
-		key_build(&k, 3, customer, flow_name(flow), po);
-		e = map_get(&s->ordpo, k.s, k.len);
-		buf_free(&k);
 		if (e && e->v) {
 			*order = (uint64_t)e->v;
 			buf_reset(&p->note);
@@ -330,14 +329,14 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 			if (flow == FL_RETURN) {
 				struct buf store = { 0 };
 				char **w;
-				struct map_entry *e;
+				struct ientry *e;
+				uint32_t k[3] = { cust, msid, batch };
 
 				if (split_words(r->serials, &w, &store) > 0)
 					bi = invoice_of_serial(s, msid, w[0]);
 				free(w);
 				buf_free(&store);
-				key_build(&s->kb, 3, customer, mat->id, r->batch);
-				e = map_get(&s->sold_price, s->kb.s, s->kb.len);
+				e = imap_get(&s->sold_price, k, 3);
 				if (bi)
 					price = bi->price;
 				else if (e && e->v)
@@ -411,11 +410,12 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 	struct buf k = { 0 };
 
 	for (i = 0; i < s->stock.n; i++) {
-		const struct poolkey_v *pk = (const void *)s->stock.e[i].key;
-		struct map_entry *e;
+		const struct poolkey_v *pk = (const void *)s->stock.e[i].k;
+		struct ientry *e;
+		uint32_t bk[2];
 		int64_t av;
 
-		if (s->stock.e[i].klen != sizeof *pk || pk->place != (sid)place
+		if (s->stock.e[i].nk != 6 || pk->place != (sid)place
 		    || pk->plant != plant || pk->material != material ||
 		    pk->batch == SID_ALL || s->stock.e[i].v <= 0)
 			continue;
@@ -431,8 +431,9 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 		c[n].name = state_str(s, pk->batch);
 		c[n].expiry = master_expiry(p->m, state_str(s, material),
 		    c[n].name);
-		key_build(&k, 2, state_str(s, material), c[n].name);
-		e = map_get(&s->batchseq, k.s, k.len);
+		bk[0] = material;
+		bk[1] = pk->batch;
+		e = imap_get(&s->batchseq, bk, 2);
 		c[n].seq = e ? e->v : INT64_MAX;
 		n++;
 	}
@@ -500,12 +501,13 @@ post_delivery(struct post *p, const struct dlv_req *rq, int n,
 			    "longer in the master data",
 			    (unsigned long long)rq[i].order);
 		place = flow_source(o->flow);
-		if (*oi->serials) {
+		if (oi->serials) {
 			/* Requested serials fix the batches: one delivery
 			 * item for each batch they are in. */
 			struct buf store = { 0 }, list = { 0 };
 			char **w;
-			int nw = split_words(oi->serials, &w, &store), j, done;
+			int nw = split_words(state_str(s, oi->serials), &w,
+			    &store), j, done;
 			char *used = xcalloc((size_t)nw + 1, 1);
 
 			for (j = 0, done = 0; j < nw; j++) {
@@ -710,9 +712,10 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 			    "batches", di->item, mat->id);
 		buf_reset(&ser);
 		serials = r && r->serials && *r->serials ? r->serials : "";
-		if (*serials == '\0' && *di->serials &&
-		    (int64_t)count_words(di->serials) * QTY_SCALE == picked)
-			serials = di->serials;
+		if (*serials == '\0' && di->serials &&
+		    (int64_t)count_words(state_str(s, di->serials)) *
+		    QTY_SCALE == picked)
+			serials = state_str(s, di->serials);
 		if (mat->serial && picked > 0) {
 			if (!is_whole(picked)) {
 				buf_free(&ser);
@@ -844,12 +847,10 @@ post_goods(struct post *p, uint64_t dno, uint64_t *matdoc)
 		if (mvt == 634) {
 			/* Credit cost of goods sold at the cost the issue
 			 * used. */
-			struct map_entry *e;
+			uint32_t k[4] = { di->plant, d->customer,
+			    di->material, di->batch };
+			struct ientry *e = imap_get(&s->issue_cost, k, 4);
 
-			key_build(&s->kb, 4, state_str(s, di->plant),
-			    state_str(s, d->customer), mat->id,
-			    state_str(s, di->batch));
-			e = map_get(&s->issue_cost, s->kb.s, s->kb.len);
 			if (e && e->v)
 				cost = e->v;
 		}
@@ -861,7 +862,8 @@ post_goods(struct post *p, uint64_t dno, uint64_t *matdoc)
 		    p->date, mat->id, state_str(s, di->plant),
 		    state_str(s, di->sloc), state_str(s, di->batch),
 		    state_str(s, d->customer), qty_fmt(di->picked, db),
-		    di->serials, amt_fmt(cost, cur_places(cur), cb), cur,
+		    state_str(s, di->serials), amt_fmt(cost, cur_places(cur), cb),
+		    cur,
 		    u64(dno, dib), itoa10(di->item, xb));
 	}
 	if (mvt == 633 && value)
@@ -1018,7 +1020,8 @@ post_billing(struct post *p, const uint64_t *dn, int n, uint64_t *billing)
 				    itoa10(di->item, dib), u64(di->order, ob),
 				    itoa10(di->order_item, oib),
 				    state_str(s, mi->material),
-				    state_str(s, mi->batch), mi->serials,
+				    state_str(s, mi->batch),
+				    state_str(s, mi->serials),
 				    qty_fmt(mi->qty, qb),
 				    state_str(s, oi->unit),
 				    amt_fmt(oi->price, pl, pb),

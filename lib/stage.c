@@ -11,8 +11,20 @@
 #include "num.h"
 #include "stage.h"
 
-/* Replaying more than this since the cache was written renews it. */
-#define CACHE_RENEW (1024 * 1024)
+/* Replaying more than this many bytes since the cache was written renews
+ * it: $CS_CACHE_MIN, default 1 MiB (the tests set 0 to use it always). */
+static off_t
+cache_renew(void)
+{
+	const char *e = getenv("CS_CACHE_MIN");
+	char *end;
+	long long v;
+
+	if (e == NULL || *e == '\0')
+		return 1024 * 1024;
+	v = strtoll(e, &end, 10);
+	return *end == '\0' && v >= 0 ? (off_t)v : 1024 * 1024;
+}
 
 const char *const col_names[NCOL] = {
 	"flow", "order", "order_item", "customer", "material", "qty", "unit",
@@ -86,7 +98,7 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 	from = s->j.end;
 	catch_up(s);
 	journal_unlock(&s->j);
-	if (use_cache && s->j.end - from > CACHE_RENEW)
+	if (use_cache && s->j.end - from > cache_renew())
 		cache_save(&s->st, &s->j, o->dir);
 	s->p.st = &s->st;
 	s->p.m = &s->m;
@@ -339,7 +351,7 @@ stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
 	v[C_PLANT] = state_str(st, di->plant);
 	v[C_SLOC] = state_str(st, di->sloc);
 	v[C_BATCH] = state_str(st, di->batch);
-	v[C_SERIALS] = di->serials;
+	v[C_SERIALS] = state_str(st, di->serials);
 	v[C_PO] = o ? state_str(st, o->po) : "";
 	v[C_DELIVERY] = t->delivery;
 	v[C_DELIVERY_ITEM] = t->delivery_item;

@@ -1,6 +1,8 @@
 /*
  * state.c - replaying and checking journal records; see state.h.
  */
+#include <sys/mman.h>
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +31,46 @@ state_init(struct state *s)
 {
 	memset(s, 0, sizeof *s);
 	s->next_acc = ACC_BASE;
-	map_put(&s->strix, "", 0, NULL)->idx = 0;
-	grow(&s->str, &s->capstr, 1, sizeof *s->str);
-	s->str[s->nstr++] = xstrdup("");
+	/* sid 0 is "": it needs no slot, state_find answers it first. */
+	grow(&s->hstr, &s->caphstr, 1, sizeof *s->hstr);
+	s->hstr[s->nhstr++] = xstrdup("");
+	s->nstr = 1;
+}
+
+/* Is p inside the cache mapping? */
+static int
+in_map(const struct state *s, const void *p)
+{
+	return s->map_base && (const char *)p >= (const char *)s->map_base &&
+	    (const char *)p < (const char *)s->map_base + s->map_len;
+}
+
+/* grow() for the state's arrays: one in the cache mapping is copied to
+ * the heap instead of reallocated. */
+static void
+sgrow(struct state *s, void *pp, size_t *cap, size_t need, size_t sz)
+{
+	void **p = pp;
+
+	if (need <= *cap)
+		return;
+	if (*p && in_map(s, *p)) {
+		size_t c = *cap * 2 > need ? *cap * 2 : need + 64;
+		void *n = xmalloc(c * sz);
+
+		memcpy(n, *p, *cap * sz);
+		*p = n;
+		*cap = c;
+		return;
+	}
+	grow(p, cap, need, sz);
+}
+
+static void
+sfree(struct state *s, void *p)
+{
+	if (!in_map(s, p))
+		free(p);
 }
 
 void
@@ -39,95 +78,137 @@ state_free(struct state *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nstr; i++)
-		free(s->str[i]);
-	free(s->str);
-	for (i = 0; i < s->narena; i++)
-		free(s->arena[i]);
-	free(s->arena);
-	free(s->order);
-	free(s->oitem);
-	free(s->deliv);
-	free(s->ditem);
-	free(s->matdoc);
-	free(s->mitem);
-	free(s->bill);
-	free(s->bitem);
-	free(s->pay);
-	free(s->ser);
-	free(s->received);
+	for (i = 0; i < s->nhstr; i++)
+		free(s->hstr[i]);
+	free(s->hstr);
+	if (!s->islot_mapped)
+		free(s->islot);
+	sfree(s, s->order);
+	sfree(s, s->oitem);
+	sfree(s, s->deliv);
+	sfree(s, s->ditem);
+	sfree(s, s->matdoc);
+	sfree(s, s->mitem);
+	sfree(s, s->bill);
+	sfree(s, s->bitem);
+	sfree(s, s->pay);
+	sfree(s, s->ser);
+	sfree(s, s->received);
 	free(s->undo);
-	map_free(&s->strix);
-	map_free(&s->stock);
-	map_free(&s->claim);
-	map_free(&s->resv);
-	map_free(&s->serix);
-	map_free(&s->batchseq);
-	map_free(&s->payix);
-	map_free(&s->sold_price);
-	map_free(&s->issue_cost);
-	map_free(&s->ordpo);
-	buf_free(&s->kb);
-	buf_free(&s->arena_cur);
+	imap_free(&s->stock);
+	imap_free(&s->claim);
+	imap_free(&s->resv);
+	imap_free(&s->serix);
+	imap_free(&s->batchseq);
+	imap_free(&s->payix);
+	imap_free(&s->sold_price);
+	imap_free(&s->issue_cost);
+	imap_free(&s->ordpo);
+	if (s->map_base)
+		munmap(s->map_base, s->map_len);
 	memset(s, 0, sizeof *s);
+}
+
+const char *
+state_str(const struct state *s, sid id)
+{
+	if (id < s->nmstr)
+		return s->mblob + s->mstroff[id];
+	if (id < s->nstr)
+		return s->hstr[id - s->nmstr];
+	return "";
+}
+
+static uint64_t
+str_hash(const char *str, size_t n)
+{
+	return hash_bytes(str, n);
+}
+
+/* The slot of str in the interning table: holding its sid + 1, or 0. */
+static uint32_t *
+str_slot(const struct state *s, const char *str, size_t n)
+{
+	size_t i, mask = s->nislot - 1;
+
+	for (i = str_hash(str, n) & mask;; i = (i + 1) & mask) {
+		uint32_t v = s->islot[i];
+
+		if (v == 0 || strcmp(state_str(s, v - 1), str) == 0)
+			return &s->islot[i];
+	}
+}
+
+static void
+str_rehash(struct state *s, size_t nslot)
+{
+	size_t i, j, mask = nslot - 1;
+
+	if (!s->islot_mapped)
+		free(s->islot);
+	s->islot_mapped = 0;
+	s->islot = xcalloc(nslot, sizeof *s->islot);
+	s->nislot = nslot;
+	for (i = 1; i < s->nstr; i++) {
+		const char *str = state_str(s, (sid)i);
+
+		for (j = str_hash(str, strlen(str)) & mask; s->islot[j];
+		    j = (j + 1) & mask)
+			;
+		s->islot[j] = (uint32_t)(i + 1);
+	}
+}
+
+sid
+state_find(const struct state *s, const char *str)
+{
+	size_t n = strlen(str);
+	uint32_t *slot;
+
+	if (n == 0 || s->nislot == 0)
+		return 0;
+	slot = str_slot(s, str, n);
+	return *slot ? (sid)(*slot - 1) : 0;
 }
 
 sid
 state_intern(struct state *s, const char *str)
 {
 	size_t n = strlen(str);
-	int added;
-	struct map_entry *e;
+	uint32_t *slot;
 	unsigned h;
 	sid c;
 
 	if (n == 0)
 		return 0;
 	/* Records repeat the same plants, materials and customers: a small
-	 * cache in front of the map saves most of the hashing. */
+	 * cache in front of the table saves most of the hashing. */
 	h = (unsigned)(n * 31 + (unsigned char)str[0] * 7 +
 	    (unsigned char)str[n - 1] * 131 + (unsigned char)str[n / 2]) & 511;
 	c = s->icache[h];
-	if (c && c < s->nstr && strcmp(s->str[c], str) == 0)
+	if (c && c < s->nstr && strcmp(state_str(s, c), str) == 0)
 		return c;
-	e = map_put(&s->strix, str, n, &added);
-	if (added) {
-		grow(&s->str, &s->capstr, s->nstr + 1, sizeof *s->str);
-		s->str[s->nstr] = xstrndup(str, n);
-		e->idx = s->nstr++;
+	if (s->nislot == 0 || (s->nstr + 1) * 2 > s->nislot)
+		str_rehash(s, s->nislot ? s->nislot * 2 : 1024);
+	slot = str_slot(s, str, n);
+	if (*slot == 0) {
+		if (s->islot_mapped) {
+			/* A new string: the mapped table is copied first. */
+			size_t off = (size_t)(slot - s->islot);
+			uint32_t *t = xmalloc(s->nislot * sizeof *t);
+
+			memcpy(t, s->islot, s->nislot * sizeof *t);
+			s->islot = t;
+			s->islot_mapped = 0;
+			slot = &s->islot[off];
+		}
+		grow(&s->hstr, &s->caphstr, s->nhstr + 1, sizeof *s->hstr);
+		s->hstr[s->nhstr++] = xstrndup(str, n);
+		*slot = (uint32_t)(s->nstr + 1);
+		s->nstr++;
 	}
-	s->icache[h] = (sid)e->idx;
-	return (sid)e->idx;
-}
-
-sid
-state_find(const struct state *s, const char *str)
-{
-	struct map_entry *e = map_get(&s->strix, str, strlen(str));
-
-	return e ? (sid)e->idx : 0;
-}
-
-const char *
-state_str(const struct state *s, sid id)
-{
-	return id < s->nstr ? s->str[id] : "";
-}
-
-/* Copy a string that lives as long as the state (never freed before). */
-static char *
-keep_str(struct state *s, const char *str)
-{
-	size_t n = strlen(str) + 1;
-	char *p;
-
-	if (n == 1)
-		return (char *)s->str[0];
-	p = xmalloc(n);
-	memcpy(p, str, n);
-	grow(&s->arena, &s->caparena, s->narena + 1, sizeof *s->arena);
-	s->arena[s->narena++] = p;
-	return p;
+	s->icache[h] = (sid)(*slot - 1);
+	return (sid)(*slot - 1);
 }
 
 /* --- undo log ------------------------------------------------------- */
@@ -259,31 +340,30 @@ struct poolkey {
 	sid place, plant, sloc, customer, material, batch;
 };
 
-static struct map_entry *
-pool_entry(struct map *m, int place, sid plant, sid sloc, sid customer,
+static struct ientry *
+pool_entry(struct imap *m, int place, sid plant, sid sloc, sid customer,
     sid material, sid batch, size_t *idx, int create)
 {
-	struct poolkey k;
-	struct map_entry *e;
+	uint32_t k[6];
+	struct ientry *e;
 
-	memset(&k, 0, sizeof k);
-	k.place = (sid)place;
-	k.plant = plant;
-	k.sloc = place == PL_OWN ? sloc : 0;
-	k.customer = place == PL_OWN ? 0 : customer;
-	k.material = material;
-	k.batch = batch;
-	e = create ? map_put(m, &k, sizeof k, NULL) : map_get(m, &k, sizeof k);
+	k[0] = (uint32_t)place;
+	k[1] = plant;
+	k[2] = place == PL_OWN ? sloc : 0;
+	k[3] = place == PL_OWN ? 0 : customer;
+	k[4] = material;
+	k[5] = batch;
+	e = create ? imap_put(m, k, 6, NULL) : imap_get(m, k, 6);
 	if (e && idx)
 		*idx = (size_t)(e - m->e);
 	return e;
 }
 
 static int64_t
-pool_get(struct map *m, int place, sid plant, sid sloc, sid customer,
+pool_get(struct imap *m, int place, sid plant, sid sloc, sid customer,
     sid material, sid batch)
 {
-	struct map_entry *e = pool_entry(m, place, plant, sloc, customer,
+	struct ientry *e = pool_entry(m, place, plant, sloc, customer,
 	    material, batch, NULL, 0);
 
 	return e ? e->v : 0;
@@ -320,9 +400,9 @@ pool_add(struct state *s, int tab, int place, sid plant, sid sloc,
     sid customer, sid material, sid batch, int64_t delta, int nonneg,
     struct buf *why)
 {
-	struct map *m = tab == T_STOCK ? &s->stock : tab == T_CLAIM ?
+	struct imap *m = tab == T_STOCK ? &s->stock : tab == T_CLAIM ?
 	    &s->claim : &s->resv;
-	struct map_entry *e;
+	struct ientry *e;
 	size_t i1 = 0, i2 = 0;
 	int64_t v1, v2;
 
@@ -351,11 +431,12 @@ pool_add(struct state *s, int tab, int place, sid plant, sid sloc,
 	return 0;
 }
 
-/* Set the v of a keyed map entry (NUL-separated parts in s->kb). */
+/* Set the v of the entry of key k (nk words) in m, logged for undo. */
 static void
-map_setv(struct state *s, struct map *m, int tab, int64_t v)
+imap_setv(struct state *s, struct imap *m, int tab, const uint32_t *k,
+    int nk, int64_t v)
 {
-	struct map_entry *e = map_put(m, s->kb.s, s->kb.len, NULL);
+	struct ientry *e = imap_put(m, k, nk, NULL);
 	size_t i = (size_t)(e - m->e);
 
 	SET(s, tab, i, m->e[i].v, v);
@@ -409,7 +490,8 @@ state_billing(struct state *s, uint64_t no)
 struct payment *
 state_payment(struct state *s, uint64_t no)
 {
-	struct map_entry *e = map_get(&s->payix, &no, sizeof no);
+	uint32_t k[2] = { (uint32_t)(no >> 32), (uint32_t)no };
+	struct ientry *e = imap_get(&s->payix, k, 2);
 
 	if (e == NULL || e->idx >= s->npay || s->pay[e->idx].doc != no)
 		return NULL;
@@ -419,8 +501,8 @@ state_payment(struct state *s, uint64_t no)
 struct serial *
 state_serial(struct state *s, sid material, sid serial)
 {
-	sid k[2] = { material, serial };
-	struct map_entry *e = map_get(&s->serix, k, sizeof k);
+	uint32_t k[2] = { material, serial };
+	struct ientry *e = imap_get(&s->serix, k, 2);
 	struct serial *x;
 
 	if (e == NULL || e->idx >= s->nser)
@@ -573,7 +655,7 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 	if (no == next_order(s)) {
 		if (no > ORDER_LAST)
 			return bad(why, "%s", "order number range exhausted");
-		grow(&s->order, &s->caporder, s->norder + 1, sizeof *s->order);
+		sgrow(s, &s->order, &s->caporder, s->norder + 1, sizeof *s->order);
 		o = &s->order[s->norder++];
 		memset(o, 0, sizeof *o);
 		o->flow = flow;
@@ -583,8 +665,9 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 		o->block = r->f[16][0] != '\0';
 		o->first = s->noitem;
 		if (o->po) {
-			key_build(&s->kb, 3, r->f[5], flow_name(flow), r->f[13]);
-			map_setv(s, &s->ordpo, T_ORDPO, (int64_t)no);
+			uint32_t k[3] = { o->customer, (uint32_t)flow, o->po };
+
+			imap_setv(s, &s->ordpo, T_ORDPO, k, 3, (int64_t)no);
 		}
 	} else if (no + 1 == next_order(s) && no >= ORDER_BASE) {
 		o = &s->order[s->norder - 1];
@@ -595,7 +678,7 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 			return bad(why, "item %s out of sequence", r->f[2]);
 	} else
 		return bad(why, "order number %s out of sequence", r->f[1]);
-	grow(&s->oitem, &s->capoitem, s->noitem + 1, sizeof *s->oitem);
+	sgrow(s, &s->oitem, &s->capoitem, s->noitem + 1, sizeof *s->oitem);
 	it = &s->oitem[s->noitem++];
 	memset(it, 0, sizeof *it);
 	it->order = no;
@@ -605,7 +688,7 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 	it->plant = state_intern(s, r->f[9]);
 	it->sloc = state_intern(s, r->f[10]);
 	it->batch = state_intern(s, r->f[11]);
-	it->serials = keep_str(s, r->f[12]);
+	it->serials = state_intern(s, r->f[12]);
 	it->currency = state_intern(s, r->f[15]);
 	it->qty = qty;
 	it->price = price;
@@ -618,7 +701,8 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 	if (it->batch == 0 && pool_add(s, T_CLAIM, place, it->plant, it->sloc,
 	    o->customer, it->material, 0, qty, 0, why) < 0)
 		return -1;
-	return serials_order(s, it->material, it->serials, no, 0, why);
+	return serials_order(s, it->material, state_str(s, it->serials), no,
+	    0, why);
 }
 
 /* Release what an order item still claims: delta < 0. */
@@ -688,7 +772,8 @@ apply_reject(struct state *s, const struct jrec *r, struct buf *why)
 	if (it->posted >= it->qty)
 		return bad(why, "item %s is complete", r->f[2]);
 	if (unclaim(s, o, it, it->qty - it->posted, why) < 0 ||
-	    serials_order(s, it->material, it->serials, 0, no, why) < 0)
+	    serials_order(s, it->material,
+	    state_str(s, it->serials), 0, no, why) < 0)
 		return -1;
 	SET(s, T_OITEM, i, it->rejected, 1);
 	SET(s, T_OITEM, i, it->reason, state_intern(s, r->f[3]));
@@ -767,7 +852,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 	if (no == next_delivery(s)) {
 		if (no > DELIV_LAST)
 			return bad(why, "%s", "delivery number range exhausted");
-		grow(&s->deliv, &s->capdeliv, s->ndeliv + 1, sizeof *s->deliv);
+		sgrow(s, &s->deliv, &s->capdeliv, s->ndeliv + 1, sizeof *s->deliv);
 		d = &s->deliv[s->ndeliv++];
 		memset(d, 0, sizeof *d);
 		d->flow = flow;
@@ -784,7 +869,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 			return bad(why, "delivery %s is closed", r->f[1]);
 	} else
 		return bad(why, "delivery number %s out of sequence", r->f[1]);
-	grow(&s->ditem, &s->capditem, s->nditem + 1, sizeof *s->ditem);
+	sgrow(s, &s->ditem, &s->capditem, s->nditem + 1, sizeof *s->ditem);
 	di = &s->ditem[s->nditem++];
 	memset(di, 0, sizeof *di);
 	di->order = ono;
@@ -796,7 +881,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 	di->batch = state_intern(s, r->f[12]);
 	di->qty = qty;
 	di->picked = -1;
-	di->serials = keep_str(s, r->f[14]);
+	di->serials = state_intern(s, r->f[14]);
 	d->n++;
 	if (di->material != state_find(s, r->f[11]))
 		return bad(why, "material '%s' is not the order's", r->f[11]);
@@ -879,7 +964,8 @@ apply_delete(struct state *s, const struct jrec *r, struct buf *why)
 		if (resv_add(s, d, di, di->batch, -di->qty, why) < 0)
 			return -1;
 		if (di->picked >= 0 &&
-		    serials_reserve(s, di->material, di->serials, 0, why) < 0)
+		    serials_reserve(s, di->material,
+		    state_str(s, di->serials), 0, why) < 0)
 			return -1;
 	}
 	SET(s, T_DELIV, no - DELIV_BASE, d->deleted, 1);
@@ -975,7 +1061,7 @@ apply_pick(struct state *s, const struct jrec *r, struct buf *why)
 	}
 	buf_free(&one);
 	SET(s, T_DITEM, i, di->picked, picked);
-	SET(s, T_DITEM, i, di->serials, keep_str(s, r->f[5]));
+	SET(s, T_DITEM, i, di->serials, state_intern(s, r->f[5]));
 	return 0;
 }
 
@@ -1044,16 +1130,16 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
 				goto fail;
 			}
 			if (x == NULL) {
-				sid k[2] = { material, ss };
-				struct map_entry *me;
+				uint32_t k[2] = { material, ss };
+				struct ientry *me;
 
-				grow(&s->ser, &s->capser, s->nser + 1,
+				sgrow(s, &s->ser, &s->capser, s->nser + 1,
 				    sizeof *s->ser);
 				x = &s->ser[s->nser];
 				memset(x, 0, sizeof *x);
 				x->material = material;
 				x->serial = ss;
-				me = map_put(&s->serix, k, sizeof k, NULL);
+				me = imap_put(&s->serix, k, 2, NULL);
 				me->idx = s->nser++;
 			}
 		} else if (x == NULL || !serial_at(s, x, ru->from, plant, sloc,
@@ -1112,7 +1198,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		if (md > MATDOC_LAST)
 			return bad(why, "%s",
 			    "material document number range exhausted");
-		grow(&s->matdoc, &s->capmatdoc, s->nmatdoc + 1,
+		sgrow(s, &s->matdoc, &s->capmatdoc, s->nmatdoc + 1,
 		    sizeof *s->matdoc);
 		m = &s->matdoc[s->nmatdoc++];
 		memset(m, 0, sizeof *m);
@@ -1133,7 +1219,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	sloc = state_intern(s, r->f[7]);
 	batch = state_intern(s, r->f[8]);
 	cust = state_intern(s, r->f[9]);
-	grow(&s->mitem, &s->capmitem, s->nmitem + 1, sizeof *s->mitem);
+	sgrow(s, &s->mitem, &s->capmitem, s->nmitem + 1, sizeof *s->mitem);
 	mi = &s->mitem[s->nmitem++];
 	memset(mi, 0, sizeof *mi);
 	mi->item = atoi(r->f[2]);
@@ -1146,7 +1232,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	mi->currency = state_intern(s, r->f[13]);
 	mi->qty = qty;
 	mi->cost = cost;
-	mi->serials = keep_str(s, r->f[11]);
+	mi->serials = state_intern(s, r->f[11]);
 	m->n++;
 
 	if (ru->from != PL_NONE && ru->from != PL_GONE &&
@@ -1164,28 +1250,29 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		/* Received less reversed, for received = own + consignment +
 		 * sold. */
 		if ((size_t)mat >= s->nreceived) {
-			size_t n = (size_t)mat * 2 + 16;
+			size_t n = (size_t)mat * 2 + 16, old = s->nreceived;
 
-			s->received = xrealloc(s->received, n *
+			sgrow(s, &s->received, &s->nreceived, n,
 			    sizeof *s->received);
-			memset(s->received + s->nreceived, 0,
-			    (n - s->nreceived) * sizeof *s->received);
-			s->nreceived = n;
+			memset(s->received + old, 0, (s->nreceived - old) *
+			    sizeof *s->received);
 		}
 		SET(s, T_RECEIVED, mat, s->received[mat], s->received[mat] +
 		    (ru->from == PL_NONE ? qty : -qty));
 	}
 	if (ru->from == PL_NONE && batch) {
-		struct map_entry *e;
+		struct ientry *e;
 
-		key_build(&s->kb, 2, r->f[5], r->f[8]);
-		e = map_get(&s->batchseq, s->kb.s, s->kb.len);
+		uint32_t k[2] = { mat, batch };
+
+		e = imap_get(&s->batchseq, k, 2);
 		if (e == NULL || e->v == 0)
-			map_setv(s, &s->batchseq, T_BATCHSEQ, (int64_t)md);
+			imap_setv(s, &s->batchseq, T_BATCHSEQ, k, 2, (int64_t)md);
 	}
 	if (ru->mvt == 633) {
-		key_build(&s->kb, 4, r->f[6], r->f[9], r->f[5], r->f[8]);
-		map_setv(s, &s->issue_cost, T_ISSUECOST, cost);
+		uint32_t k[4] = { plant, cust, mat, batch };
+
+		imap_setv(s, &s->issue_cost, T_ISSUECOST, k, 4, cost);
 	}
 	if (dno) {
 		struct delivery *d = state_delivery(s, dno);
@@ -1209,7 +1296,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		if (unclaim(s, o, oi, qty, why) < 0)
 			return -1;
 		if (oi->posted >= oi->qty && serials_order(s, oi->material,
-		    oi->serials, 0, oi->order, why) < 0)
+		    state_str(s, oi->serials), 0, oi->order, why) < 0)
 			return -1;
 	}
 	return 0;
@@ -1301,7 +1388,7 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 	if (no == next_billing(s)) {
 		if (no > BILL_LAST)
 			return bad(why, "%s", "billing number range exhausted");
-		grow(&s->bill, &s->capbill, s->nbill + 1, sizeof *s->bill);
+		sgrow(s, &s->bill, &s->capbill, s->nbill + 1, sizeof *s->bill);
 		b = &s->bill[s->nbill++];
 		memset(b, 0, sizeof *b);
 		b->type = type;
@@ -1321,7 +1408,7 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 		return bad(why, "billing number %s out of sequence", r->f[1]);
 	if (d->customer != b->customer)
 		return bad(why, "delivery %s is another customer's", r->f[6]);
-	grow(&s->bitem, &s->capbitem, s->nbitem + 1, sizeof *s->bitem);
+	sgrow(s, &s->bitem, &s->capbitem, s->nbitem + 1, sizeof *s->bitem);
 	bi = &s->bitem[s->nbitem++];
 	memset(bi, 0, sizeof *bi);
 	bi->item = atoi(r->f[2]);
@@ -1331,7 +1418,7 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 	bi->order_item = atoi(r->f[9]);
 	bi->material = state_intern(s, r->f[10]);
 	bi->batch = state_intern(s, r->f[11]);
-	bi->serials = keep_str(s, r->f[12]);
+	bi->serials = state_intern(s, r->f[12]);
 	bi->unit = state_intern(s, r->f[14]);
 	bi->qty = qty;
 	bi->price = price;
@@ -1346,8 +1433,9 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 		b->open = b->gross;
 	SET(s, T_DELIV, dno - DELIV_BASE, d->billing, no);
 	if (type == BT_F2) {
-		key_build(&s->kb, 3, r->f[5], r->f[10], r->f[11]);
-		map_setv(s, &s->sold_price, T_SOLDPRICE, price);
+		uint32_t k[3] = { b->customer, bi->material, bi->batch };
+
+		imap_setv(s, &s->sold_price, T_SOLDPRICE, k, 3, price);
 	}
 	return 0;
 }
@@ -1402,7 +1490,7 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 {
 	uint64_t no = docno(r->f[1]);
 	struct payment *y;
-	struct map_entry *e;
+	struct ientry *e;
 	int64_t amt;
 	long day;
 
@@ -1415,7 +1503,7 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 		return bad(why, "payment amount '%s' not positive", r->f[4]);
 	if (state_payment(s, no))
 		return bad(why, "payment %s exists already", r->f[1]);
-	grow(&s->pay, &s->cappay, s->npay + 1, sizeof *s->pay);
+	sgrow(s, &s->pay, &s->cappay, s->npay + 1, sizeof *s->pay);
 	y = &s->pay[s->npay];
 	memset(y, 0, sizeof *y);
 	y->doc = no;
@@ -1425,7 +1513,11 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 	y->ref = state_intern(s, r->f[6]);
 	y->amount = amt;
 	y->open = -amt;
-	e = map_put(&s->payix, &no, sizeof no, NULL);
+	{
+		uint32_t k[2] = { (uint32_t)(no >> 32), (uint32_t)no };
+
+		e = imap_put(&s->payix, k, 2, NULL);
+	}
 	SET(s, T_PAYIX, (size_t)(e - s->payix.e), e->idx, s->npay);
 	s->npay++;
 	return 0;

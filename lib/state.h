@@ -47,7 +47,7 @@ struct oitem {
 	uint64_t order;
 	int item;
 	sid material, unit, plant, sloc, batch, currency, reason;
-	char *serials;		/* requested, space-separated, "" none */
+	sid serials;		/* requested, space-separated, 0 none */
 	int64_t qty, delivered, posted, price;
 	int rejected;
 };
@@ -64,7 +64,7 @@ struct ditem {
 	int order_item, item;
 	sid material, plant, sloc, batch;
 	int64_t qty, picked;	/* picked -1: not picked */
-	char *serials;		/* planned, then picked */
+	sid serials;		/* planned, then picked */
 };
 struct matdoc {
 	int mvt;
@@ -76,7 +76,7 @@ struct mitem {
 	int item, delivery_item;
 	sid material, plant, sloc, batch, customer, currency;
 	int64_t qty, cost;	/* cost per unit, minor units */
-	char *serials;
+	sid serials;		/* space-separated */
 };
 struct billing {
 	int type, accblock, cancelled;
@@ -91,7 +91,7 @@ struct bitem {
 	int delivery_item, order_item, item;
 	sid material, unit, batch;
 	int64_t qty, price, net, tax, gross;
-	char *serials;
+	sid serials;		/* space-separated */
 };
 struct payment {
 	uint64_t doc;
@@ -118,13 +118,21 @@ struct state_mark {
 };
 
 struct state {
-	/* interned strings */
-	char **str;
-	size_t nstr, capstr;
-	struct map strix;
-	sid icache[512];	/* recently interned, by a cheap hash */
-	struct buf arena_cur;
-	char **arena; size_t narena, caparena;
+	/*
+	 * Interned strings.  Ids below nmstr live in the cache's file
+	 * mapping (mblob at offsets mstroff); the rest are on the heap, one
+	 * allocation each, so a string never moves while the state lives.
+	 */
+	const char *mblob;
+	const uint64_t *mstroff;
+	size_t nmstr;
+	char **hstr;
+	size_t nhstr, caphstr;
+	size_t nstr;			/* nmstr + nhstr */
+	uint32_t *islot;		/* interning table: 1 + sid, 0 empty */
+	size_t nislot;
+	int islot_mapped;
+	sid icache[512];		/* recently interned, by a cheap hash */
 
 	struct order *order; size_t norder, caporder;
 	struct oitem *oitem; size_t noitem, capoitem;
@@ -138,17 +146,24 @@ struct state {
 	struct serial *ser; size_t nser, capser;
 	uint64_t next_acc;	/* next accounting document number */
 
-	struct map stock;	/* stock_key -> qty */
-	struct map claim;	/* open order quantities per pool */
-	struct map resv;	/* delivered, not posted, per pool and batch */
-	struct map serix;	/* material, serial -> index in ser */
-	struct map batchseq;	/* material, batch -> first receipt order */
-	struct map payix;	/* accounting document -> index in pay */
-	struct map sold_price;	/* customer, material, batch -> last invoice */
-	struct map issue_cost;	/* plant, customer, material, batch -> cost */
-	struct map ordpo;	/* customer, flow, po -> order */
+	/* Keys are sids (and small integers), never pointers. */
+	struct imap stock;	/* place, plant, sloc, customer, material,
+				 * batch -> qty */
+	struct imap claim;	/* open order quantities per pool */
+	struct imap resv;	/* delivered, not posted, per pool and batch */
+	struct imap serix;	/* material, serial -> index in ser */
+	struct imap batchseq;	/* material, batch -> first receipt order */
+	struct imap payix;	/* accounting document -> index in pay */
+	struct imap sold_price;	/* customer, material, batch -> last invoice */
+	struct imap issue_cost;	/* plant, customer, material, batch -> cost */
+	struct imap ordpo;	/* customer, flow, po -> order */
 	int64_t *received;	/* per material sid: 561 in less 562 out */
 	size_t nreceived;
+
+	/* The cache file this state was mapped from, or NULL: arrays that
+	 * point into it are copied before they grow. */
+	void *map_base;
+	size_t map_len;
 
 	/* accounting document being applied, for the balance check */
 	uint64_t acc_cur;
@@ -160,7 +175,6 @@ struct state {
 	struct undo *undo; size_t nundo, capundo;
 	struct state_mark sp;
 
-	struct buf kb;		/* scratch key */
 	char last_date[11];	/* the date parsed last, and its day */
 	long last_day;
 };

@@ -378,3 +378,130 @@ date_today(char out[11])
 	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+static uint64_t
+ikey_hash(const uint32_t *k, int nk)
+{
+	return hash_bytes(k, (size_t)nk * sizeof *k);
+}
+
+static uint32_t *
+imap_find(const struct imap *m, const uint32_t *k, int nk, uint64_t h)
+{
+	size_t i, mask = m->nslot - 1;
+
+	for (i = h & mask;; i = (i + 1) & mask) {
+		const struct ientry *e;
+
+		if (m->slot[i] == 0)
+			return &m->slot[i];
+		e = &m->e[m->slot[i] - 1];
+		if (e->nk == (uint32_t)nk &&
+		    memcmp(e->k, k, (size_t)nk * sizeof *k) == 0)
+			return &m->slot[i];
+	}
+}
+
+struct ientry *
+imap_get(const struct imap *m, const uint32_t *k, int nk)
+{
+	uint32_t *s;
+
+	if (m->nslot == 0)
+		return NULL;
+	s = imap_find(m, k, nk, ikey_hash(k, nk));
+	return *s ? &m->e[*s - 1] : NULL;
+}
+
+/* Copy arrays that live in a file mapping to the heap before changing
+ * their size. */
+static void
+imap_unmap(struct imap *m)
+{
+	if (!m->mapped)
+		return;
+	if (m->e) {
+		struct ientry *e = xmalloc((m->cap ? m->cap : 1) * sizeof *e);
+
+		memcpy(e, m->e, m->n * sizeof *e);
+		m->e = e;
+	}
+	if (m->slot) {
+		uint32_t *s = xmalloc(m->nslot * sizeof *s);
+
+		memcpy(s, m->slot, m->nslot * sizeof *s);
+		m->slot = s;
+	}
+	m->mapped = 0;
+}
+
+static void
+imap_rehash(struct imap *m, size_t nslot)
+{
+	size_t i, j, mask = nslot - 1;
+
+	imap_unmap(m);
+	free(m->slot);
+	m->nslot = nslot;
+	m->slot = xcalloc(nslot, sizeof *m->slot);
+	for (i = 0; i < m->n; i++) {
+		uint64_t h = ikey_hash(m->e[i].k, (int)m->e[i].nk);
+
+		for (j = h & mask; m->slot[j]; j = (j + 1) & mask)
+			;
+		m->slot[j] = (uint32_t)(i + 1);
+	}
+}
+
+void
+imap_reserve(struct imap *m, size_t extra)
+{
+	size_t want = m->n + extra, ns = m->nslot ? m->nslot : 64;
+
+	while (want * 2 > ns)
+		ns *= 2;
+	if (want <= m->cap && ns == m->nslot)
+		return;
+	imap_unmap(m);
+	grow(&m->e, &m->cap, want, sizeof *m->e);
+	if (ns != m->nslot)
+		imap_rehash(m, ns);
+}
+
+struct ientry *
+imap_put(struct imap *m, const uint32_t *k, int nk, int *added)
+{
+	uint64_t h = ikey_hash(k, nk);
+	uint32_t *s;
+	struct ientry *e;
+
+	if (added)
+		*added = 0;
+	if (m->nslot == 0 || (m->n + 1) * 2 > m->nslot)
+		imap_rehash(m, m->nslot ? m->nslot * 2 : 64);
+	s = imap_find(m, k, nk, h);
+	if (*s)
+		return &m->e[*s - 1];
+	if (m->n + 1 > m->cap) {
+		imap_unmap(m);
+		grow(&m->e, &m->cap, m->n + 1, sizeof *m->e);
+	}
+	e = &m->e[m->n];
+	memset(e, 0, sizeof *e);
+	memcpy(e->k, k, (size_t)nk * sizeof *k);
+	e->nk = (uint32_t)nk;
+	*s = (uint32_t)++m->n;
+	if (added)
+		*added = 1;
+	return e;
+}
+
+void
+imap_free(struct imap *m)
+{
+	if (!m->mapped) {
+		free(m->e);
+		free(m->slot);
+	}
+	memset(m, 0, sizeof *m);
+}

@@ -76,4 +76,35 @@ void date_fmt(long days, char out[11]);
 /* Today in local time as YYYY-MM-DD. */
 void date_today(char out[11]);
 
+
+/*
+ * A map from short fixed keys (at most IMAP_WORDS 32-bit words) to a
+ * caller's value, with nothing but plain integers inside: the entries and
+ * the slots can be written to a file and mapped back as they are.  When
+ * `mapped` is set the arrays belong to a file mapping: the first growth
+ * copies them to the heap instead of reallocating.  Entries are never
+ * removed; iteration is in insertion order.
+ */
+#define IMAP_WORDS 6
+struct ientry {
+	uint32_t k[IMAP_WORDS];
+	uint32_t nk, pad;
+	int64_t v;
+	uint64_t idx;
+};
+struct imap {
+	struct ientry *e;
+	size_t n, cap;
+	uint32_t *slot;		/* 1 + entry index, 0 empty */
+	size_t nslot;		/* a power of two, or 0 */
+	int mapped;
+};
+struct ientry *imap_get(const struct imap *m, const uint32_t *k, int nk);
+/* Find k, adding it with v = 0, idx = 0 when absent. */
+struct ientry *imap_put(struct imap *m, const uint32_t *k, int nk,
+    int *added);
+/* Make room for extra more entries without growing (slots included). */
+void imap_reserve(struct imap *m, size_t extra);
+void imap_free(struct imap *m);
+
 #endif

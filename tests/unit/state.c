@@ -113,7 +113,7 @@ struct snap {
 };
 
 static int64_t *
-vals(const struct map *m, size_t *n)
+vals(const struct imap *m, size_t *n)
 {
 	int64_t *v = xcalloc(m->n + 1, sizeof *v);
 	size_t i;
@@ -154,7 +154,7 @@ snap_take(struct state *s, struct snap *x)
 
 /* Entries of m that differ from the snapshot (new keys must be 0). */
 static int
-map_diff(const struct map *m, const int64_t *v, size_t n)
+map_diff(const struct imap *m, const int64_t *v, size_t n)
 {
 	size_t i;
 	int d = 0;
@@ -604,7 +604,8 @@ ditem_serials(struct state *s, uint64_t dno, size_t k)
 {
 	struct delivery *d = state_delivery(s, dno);
 
-	return d && k < d->n ? s->ditem[d->first + k].serials : "(none)";
+	return d && k < d->n ? state_str(s, s->ditem[d->first + k].serials) :
+	    "(none)";
 }
 
 static int64_t
@@ -646,7 +647,8 @@ xlate(struct state *from, struct state *to, sid id)
 /* Pools of map m in a that have another figure in b (kind 0 stock, 1
  * claims, 2 reservations). */
 static int
-pools_differ(struct state *a, const struct map *m, struct state *b, int kind)
+pools_differ(struct state *a, const struct imap *m, struct state *b,
+    int kind)
 {
 	size_t i;
 	int d = 0;
@@ -655,11 +657,11 @@ pools_differ(struct state *a, const struct map *m, struct state *b, int kind)
 		struct poolkey_t k;
 		int64_t v;
 
-		if (m->e[i].klen != sizeof k) {
+		if (m->e[i].nk * sizeof(uint32_t) != sizeof k) {
 			d++;
 			continue;
 		}
-		memcpy(&k, m->e[i].key, sizeof k);
+		memcpy(&k, m->e[i].k, sizeof k);
 		k.plant = xlate(a, b, k.plant);
 		k.sloc = xlate(a, b, k.sloc);
 		k.customer = xlate(a, b, k.customer);
