@@ -62,12 +62,15 @@ $(B)/t/%: $(B)/tests/unit/%.o $(B)/libcs.a
 .PRECIOUS: $(B)/%.o
 
 # check: warnings as errors under gcc and clang, man page lint, the unit
-# and end-to-end tests, then the same tests under ASan and UBSan.
+# and end-to-end tests, the end-to-end tests again with the state cache
+# used by every tool, then all tests under ASan and UBSan.
 check: all
 	@if command -v clang >/dev/null; then \
 		$(MAKE) --no-print-directory B=build/clang CC=clang $(TOOLS:%=build/clang/bin/%) >/dev/null && echo "clang: built with -Werror"; fi
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test
+	@echo "end-to-end again, every tool through the state cache:"
+	@CS_CACHE_MIN=0 CS_E2E_ONLY=1 $(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory B=build/san CFLAGS="$(SANFLAGS)" \
 		LDFLAGS="-fsanitize=address,undefined" test
 

@@ -261,7 +261,7 @@ main(int argc, char *argv[])
 		size_t k;
 
 		stage_input(&s, NULL, COLS_UPTO(C_BLOCK));
-		for (k = 0; k < s.st.noitem; k++) {
+		for (k = state_open_oitem(&s.st); k < s.st.noitem; k++) {
 			struct oitem *oi = &s.st.oitem[k];
 			struct order *od = state_order(&s.st, oi->order);
 			const char *v[NCOL] = { 0 };

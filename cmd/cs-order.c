@@ -167,7 +167,8 @@ order_batch(struct stage *s)
 			rc = -1;
 		} else
 			rc = post_order(&s->p, fl, cust, po, it, n, &no);
-		if (stage_doc_end(s, rc, g, n, what) == 0)
+		/* An order already there for this po passes through. */
+		if (stage_doc_end(s, rc, g, n, what) >= 0)
 			emit_order(s, g, n, no);
 		free(g);
 		i = j;

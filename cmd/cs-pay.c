@@ -51,7 +51,7 @@ pay_batch(struct stage *s)
 		    rowf_name(s, r, "document"), &doc);
 		snprintf(what, sizeof what, "customer %s ref %s",
 		    rowf_name(s, r, "customer"), rowf_name(s, r, "ref"));
-		if (stage_doc_end(s, rc, &r, 1, what) == 0) {
+		if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
 			struct payment *y = state_payment(st, doc);
 			const char *cur = state_str(st, y->currency);
 			char db[24], ob[NUM_BUFSZ];
@@ -61,8 +61,8 @@ pay_batch(struct stage *s)
 
 			/* What it cleared, from the K records just made:
 			 * "document:amount", credits used negative. */
-			for (t = s->tx.s + s->tx_mark; (t = strstr(t, "\nK\t"));
-			    t++) {
+			for (t = s->tx.s + s->tx_mark; rc == 0 &&
+			    (t = strstr(t, "\nK\t")); t++) {
 				const char *f2 = strchr(t + 3, '\t') + 1;
 				const char *f3 = strchr(f2, '\t') + 1;
 				const char *f4 = strchr(f3, '\t');
@@ -116,7 +116,7 @@ open_items(struct stage *s, const char *cust)
 	size_t n = 0, cap = 0, i;
 	int status = 0;
 
-	for (i = 0; i < st->nbill; i++) {
+	for (i = state_open_billing(st); i < st->nbill; i++) {
 		struct billing *b = &st->bill[i];
 
 		if (b->open == 0 || (*cust && strcmp(state_str(st, b->customer),
@@ -132,7 +132,7 @@ open_items(struct stage *s, const char *cust)
 		l[n].currency = state_str(st, b->currency);
 		n++;
 	}
-	for (i = 0; i < st->npay; i++) {
+	for (i = state_open_payment(st); i < st->npay; i++) {
 		struct payment *y = &st->pay[i];
 
 		if (y->open == 0 || (*cust && strcmp(state_str(st, y->customer),

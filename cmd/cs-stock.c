@@ -360,10 +360,11 @@ check(struct stage *s)
 	free(serstock);
 	printf("journal: %llu transactions, CRC and sequence checked\n",
 	    (unsigned long long)s->j.txn);
-	printf("documents: %zu orders, %zu deliveries, %zu material documents, "
-	    "%zu billing documents, %zu payments, %llu accounting documents "
-	    "balanced\n", st->norder, st->ndeliv, st->nmatdoc, st->nbill,
-	    st->npay, (unsigned long long)(st->next_acc - ACC_BASE));
+	printf("documents: orders %zu, deliveries %zu, material documents %zu, "
+	    "billing documents %zu, payments %zu, accounting documents %llu "
+	    "(each balanced)\n", st->norder, st->ndeliv, st->nmatdoc,
+	    st->nbill, st->npay,
+	    (unsigned long long)(st->next_acc - ACC_BASE));
 	printf("%s\n", bad ? "invariants: FAILED" : "invariants: ok");
 	stage_free(s);
 	if (fflush(stdout) != 0)

@@ -30,14 +30,15 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 2\n"
+#define MAGIC "cs-cache 4\n"
 #define COMMITMAX 128
 
 enum sec {
 	S_ORDER, S_OITEM, S_DELIV, S_DITEM, S_MATDOC, S_MITEM, S_BILL,
 	S_BITEM, S_PAY, S_SER, S_RECV, S_BLOB, S_STROFF, S_ISLOT,
 	S_MAPS,			/* then entries and slots of each map */
-	NSEC = S_MAPS + 2 * 9
+	NMAPS = 10,
+	NSEC = S_MAPS + 2 * NMAPS
 };
 
 struct sect {
@@ -49,6 +50,7 @@ struct hdr {
 	uint32_t sig;
 	int64_t end;
 	uint64_t txn, next_acc, nstr;
+	uint64_t wm[4];		/* the state's open-document marks */
 	char commit[COMMITMAX];
 	struct sect sec[NSEC];
 	uint32_t crc;		/* of everything before it */
@@ -170,9 +172,9 @@ put_imap(struct out *o, struct hdr *h, int i, const struct imap *m)
 static const struct imap *
 map_of(const struct state *s, int i)
 {
-	const struct imap *m[9] = { &s->stock, &s->claim, &s->resv,
+	const struct imap *m[NMAPS] = { &s->stock, &s->claim, &s->resv,
 	    &s->serix, &s->batchseq, &s->payix, &s->sold_price,
-	    &s->issue_cost, &s->ordpo };
+	    &s->issue_cost, &s->ordpo, &s->payref };
 
 	return m[i];
 }
@@ -197,6 +199,10 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	h.txn = j->txn;
 	h.next_acc = s->next_acc;
 	h.nstr = s->nstr;
+	h.wm[0] = s->wm_oitem;
+	h.wm[1] = s->wm_deliv;
+	h.wm[2] = s->wm_bill;
+	h.wm[3] = s->wm_pay;
 	if (last_commit(j, j->end, h.commit) < 0)
 		return -1;
 
@@ -242,7 +248,7 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	put(&o, &h.sec[S_STROFF], off, s->nstr * sizeof *off, s->nstr, 0,
 	    s->nstr);
 	put(&o, &h.sec[S_ISLOT], islot, ns * sizeof *islot, ns, 0, ns);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < NMAPS; i++)
 		put_imap(&o, &h, (int)i, map_of(s, (int)i));
 	h.crc = (uint32_t)crc32(0L, (const Bytef *)&h,
 	    (uInt)offsetof(struct hdr, crc));
@@ -292,7 +298,7 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	int fd = -1, bad = 0, i;
 	size_t len = 0, nblob, noff;
 	struct state t;
-	struct imap *maps[9];
+	struct imap *maps[NMAPS];
 
 	if (j->fd < 0 || j->end != 0)
 		return 0;
@@ -356,7 +362,8 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	maps[6] = &t.sold_price;
 	maps[7] = &t.issue_cost;
 	maps[8] = &t.ordpo;
-	for (i = 0; i < 9; i++) {
+	maps[9] = &t.payref;
+	for (i = 0; i < NMAPS; i++) {
 		struct imap *m = maps[i];
 
 		bad |= section(base, len, &h.sec[S_MAPS + 2 * i], sizeof *m->e,
@@ -377,6 +384,10 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	t.islot_mapped = 1;
 	t.nmstr = t.nstr = (size_t)h.nstr;
 	t.next_acc = h.next_acc;
+	t.wm_oitem = (size_t)h.wm[0];
+	t.wm_deliv = (size_t)h.wm[1];
+	t.wm_bill = (size_t)h.wm[2];
+	t.wm_pay = (size_t)h.wm[3];
 	state_free(s);
 	*s = t;
 	j->end = (off_t)h.end;

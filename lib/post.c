@@ -413,7 +413,7 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 		const struct poolkey_v *pk = (const void *)s->stock.e[i].k;
 		struct ientry *e;
 		uint32_t bk[2];
-		int64_t av;
+		int64_t av, rv, cl;
 
 		if (s->stock.e[i].nk != 6 || pk->place != (sid)place
 		    || pk->plant != plant || pk->material != material ||
@@ -421,8 +421,11 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 			continue;
 		if (place == PL_OWN ? pk->sloc != sloc : pk->customer != cust)
 			continue;
-		av = s->stock.e[i].v - resv_qty(s, place, plant, sloc, cust,
-		    material, pk->batch);
+		/* Orders that ask for this very batch keep what they claim,
+		 * delivered or not. */
+		rv = resv_qty(s, place, plant, sloc, cust, material, pk->batch);
+		cl = claim_qty(s, place, plant, sloc, cust, material, pk->batch);
+		av = s->stock.e[i].v - (rv > cl ? rv : cl);
 		if (av <= 0)
 			continue;
 		grow(&c, &cap, (size_t)n + 1, sizeof *c);
@@ -1088,9 +1091,12 @@ post_cancel(struct post *p, uint64_t bno)
 	if (b == NULL)
 		return fail(p, "no billing document %llu",
 		    (unsigned long long)bno);
-	if (b->cancelled)
-		return fail(p, "billing document %llu is cancelled already",
-		    (unsigned long long)bno);
+	if (b->cancelled) {
+		buf_reset(&p->note);
+		buf_printf(&p->note, "billing document %llu is cancelled "
+		    "already", (unsigned long long)bno);
+		return 1;
+	}
 	posted = b->type == BT_F2 || !b->accblock;
 	EMIT(p, "FC", u64(bno, bb), p->date,
 	    posted ? u64(s->next_acc, ab) : "");
@@ -1163,6 +1169,12 @@ post_reject(struct post *p, uint64_t ono, int item, const char *reason)
 
 		if (item && oi->item != item)
 			continue;
+		if (item && oi->rejected) {
+			buf_reset(&p->note);
+			buf_printf(&p->note, "order %llu item %d is rejected "
+			    "already", (unsigned long long)ono, item);
+			return 1;
+		}
 		if (item == 0 && (oi->rejected || oi->posted >= oi->qty ||
 		    oi->delivered > oi->posted))
 			continue;
@@ -1183,8 +1195,16 @@ post_delete_delivery(struct post *p, uint64_t dno)
 {
 	char db[24];
 
-	if (state_delivery(p->st, dno) == NULL)
+	struct delivery *d = state_delivery(p->st, dno);
+
+	if (d == NULL)
 		return fail(p, "no delivery %llu", (unsigned long long)dno);
+	if (d->deleted) {
+		buf_reset(&p->note);
+		buf_printf(&p->note, "delivery %llu is deleted already",
+		    (unsigned long long)dno);
+		return 1;
+	}
 	EMIT(p, "DD", u64(dno, db), p->date);
 	return 0;
 }
@@ -1239,7 +1259,21 @@ post_payment(struct post *p, const char *customer, const char *amount,
 		return fail(p, "document '%s' is not a document number",
 		    document);
 	cust = state_find(s, customer);
-	for (i = 0; cust && i < s->nbill; i++) {
+	if (*ref && cust) {
+		/* A bank statement fed twice posts each payment once. */
+		uint32_t k[2] = { cust, state_find(s, ref) };
+		struct ientry *e = k[1] ? imap_get(&s->payref, k, 2) : NULL;
+
+		if (e && e->v) {
+			*doc = (uint64_t)e->v;
+			buf_reset(&p->note);
+			buf_printf(&p->note, "payment %s of customer %s is posted "
+			    "already as %llu", ref, customer,
+			    (unsigned long long)e->v);
+			return 1;
+		}
+	}
+	for (i = state_open_billing(s); cust && i < s->nbill; i++) {
 		struct billing *b = &s->bill[i];
 
 		if (b->customer != cust || b->open == 0)
@@ -1252,7 +1286,7 @@ post_payment(struct post *p, const char *customer, const char *amount,
 			it[n].date = -1;	/* the named one goes first */
 		n++;
 	}
-	for (i = 0; cust && i < s->npay; i++) {
+	for (i = state_open_payment(s); cust && i < s->npay; i++) {
 		struct payment *y = &s->pay[i];
 
 		if (y->customer != cust || y->open == 0)

@@ -121,22 +121,24 @@ int post_billing(struct post *p, const uint64_t *deliveries, int n,
     uint64_t *billing);
 
 /* Cancel a billing document (reverses its accounting, reopens its
- * deliveries for billing).  0, or -1. */
+ * deliveries for billing).  0, 1 when cancelled already, or -1. */
 int post_cancel(struct post *p, uint64_t billing);
 /* Release a credit memo to accounting.  0, 1 when released already, -1. */
 int post_release_billing(struct post *p, uint64_t billing);
 /* Lift the billing block of a return order.  0, 1 when not blocked, -1. */
 int post_release_order(struct post *p, uint64_t order);
-/* Reject an open order item (item 0: every open item).  0, or -1. */
+/* Reject an open order item (item 0: every open item).  0, 1 when the
+ * item is rejected already, or -1. */
 int post_reject(struct post *p, uint64_t order, int item, const char *reason);
-/* Delete a delivery not yet posted.  0, or -1. */
+/* Delete a delivery not yet posted.  0, 1 when deleted already, -1. */
 int post_delete_delivery(struct post *p, uint64_t delivery);
 
 /*
  * An incoming payment: amount (text, in the currency's units) from
  * customer on date with ref; clears document first when given, then the
  * oldest open items, using the customer's credits first; what is left
- * stays on account.  0 with *doc set, or -1.
+ * stays on account.  0 with *doc set; 1 when the customer's payment with
+ * this ref is posted already (*doc is that one); or -1.
  */
 int post_payment(struct post *p, const char *customer, const char *amount,
     const char *currency, const char *date, const char *ref,

@@ -61,7 +61,7 @@ catch_up(struct stage *s)
 				die3(s, err);
 			fprintf(stderr, "%s: journal: torn tail of %lld bytes "
 			    "removed\n", s->o->prog, (long long)cut);
-		} else
+		} else if (!s->writer)
 			fprintf(stderr, "%s: journal: torn tail of %lld bytes "
 			    "ignored\n", s->o->prog, (long long)s->j.torn);
 	}
@@ -161,8 +161,9 @@ stage_input(struct stage *s, const char *path, uint64_t cols)
 	char err[REC_ERRSZ];
 	int i, c;
 
-	for (c = 0; c < NCOL; c++)
-		s->canon_in[c] = -1;
+	if (s->out == NULL)
+		for (c = 0; c < NCOL; c++)
+			s->canon_in[c] = -1;
 	if (path == NULL) {
 		s->in_names = xcalloc(NCOL, sizeof *s->in_names);
 		for (c = 0; c < NCOL; c++)
@@ -353,6 +354,10 @@ stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
 	v[C_BATCH] = state_str(st, di->batch);
 	v[C_SERIALS] = state_str(st, di->serials);
 	v[C_PO] = o ? state_str(st, o->po) : "";
+	v[C_PRICE] = oi && oi->currency ? amt_fmt(oi->price,
+	    cur_places(state_str(st, oi->currency)), t->price) : "";
+	v[C_CURRENCY] = oi ? state_str(st, oi->currency) : "";
+	v[C_BLOCK] = o && o->block ? "billing" : "";
 	v[C_DELIVERY] = t->delivery;
 	v[C_DELIVERY_ITEM] = t->delivery_item;
 	v[C_SHIP_POINT] = state_str(st, d->ship_point);
@@ -365,7 +370,7 @@ stage_due_deliveries(struct stage *s,
 {
 	size_t d;
 
-	for (d = 0; d < s->st.ndeliv; d++) {
+	for (d = state_open_delivery(&s->st); d < s->st.ndeliv; d++) {
 		struct delivery *dl = &s->st.deliv[d];
 		const char *v[NCOL] = { 0 };
 		char db[24], dt[11];
@@ -492,7 +497,8 @@ stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
 		/* "delivery 80000012 item 20: ...", as DESIGN §7 shows. */
 		fprintf(stderr, "%s: %s%s%s%s\n", s->o->prog, w.s ? w.s : "",
 		    what, !*what ? "" : s->p.why.s &&
-		    strncmp(s->p.why.s, "item ", 5) == 0 ? " " : ": ",
+		    strncmp(s->p.why.s, "item ", 5) == 0 &&
+		    strstr(what, " item ") == NULL ? " " : ": ",
 		    s->p.why.s ? s->p.why.s : "");
 		reject_rows(s, rows, n, s->p.why.s ? s->p.why.s : "");
 		if (s->status < 1)

@@ -117,13 +117,14 @@ void stage_emit_x(struct stage *s, const struct row *src,
 /* Formatted numbers behind the values stage_ditem_vals() fills. */
 struct item_text {
 	char order[24], order_item[24], delivery[24], delivery_item[24];
-	char qty[NUM_BUFSZ], picked[NUM_BUFSZ];
+	char qty[NUM_BUFSZ], picked[NUM_BUFSZ], price[NUM_BUFSZ];
 };
 
 /*
  * Fill vals (by canonical column) with what the journal says of item di
  * of delivery dno: flow, order and item, customer, material, qty, unit,
- * plant, sloc, batch, serials, delivery and item, shipping point, picked.
+ * plant, sloc, batch, serials, po, price, currency, block, delivery and
+ * item, shipping point, picked.
  * The numbers are formatted into t, which must live as long as vals.
  */
 void stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,

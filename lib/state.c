@@ -15,7 +15,8 @@
 enum tab {
 	T_ORDER, T_OITEM, T_DELIV, T_DITEM, T_MATDOC, T_MITEM, T_BILL,
 	T_BITEM, T_PAY, T_SER, T_STOCK, T_CLAIM, T_RESV, T_BATCHSEQ,
-	T_SOLDPRICE, T_ISSUECOST, T_ORDPO, T_RECEIVED, T_SERIX, T_PAYIX
+	T_SOLDPRICE, T_ISSUECOST, T_ORDPO, T_RECEIVED, T_SERIX, T_PAYIX,
+	T_PAYREF
 };
 
 struct undo {
@@ -104,6 +105,7 @@ state_free(struct state *s)
 	imap_free(&s->sold_price);
 	imap_free(&s->issue_cost);
 	imap_free(&s->ordpo);
+	imap_free(&s->payref);
 	if (s->map_base)
 		munmap(s->map_base, s->map_len);
 	memset(s, 0, sizeof *s);
@@ -237,6 +239,7 @@ tab_elem(struct state *s, int tab, size_t idx)
 	case T_RECEIVED: return &s->received[idx];
 	case T_SERIX: return &s->serix.e[idx];
 	case T_PAYIX: return &s->payix.e[idx];
+	case T_PAYREF: return &s->payref.e[idx];
 	}
 	abort();
 }
@@ -266,6 +269,14 @@ set_bytes(struct state *s, int tab, size_t idx, void *field,
 	set_bytes((s), (tab), (idx), &(field), &v_, sizeof v_); \
 } while (0)
 
+/* A document before a watermark opens again: move the mark back. */
+static void
+reopen(size_t *wm, size_t idx)
+{
+	if (idx < *wm)
+		*wm = idx;
+}
+
 static void
 mark_take(struct state *s, struct state_mark *m)
 {
@@ -284,6 +295,10 @@ mark_take(struct state *s, struct state_mark *m)
 	m->acc_cur = s->acc_cur;
 	m->acc_bal = s->acc_bal;
 	m->acc_lines = s->acc_lines;
+	m->wm[0] = s->wm_oitem;
+	m->wm[1] = s->wm_deliv;
+	m->wm[2] = s->wm_bill;
+	m->wm[3] = s->wm_pay;
 }
 
 /* Undo every change logged since m and drop what was added since. */
@@ -310,6 +325,12 @@ mark_undo(struct state *s, const struct state_mark *m)
 	s->acc_cur = m->acc_cur;
 	s->acc_bal = m->acc_bal;
 	s->acc_lines = m->acc_lines;
+	/* What was undone may have been open at the mark: the marks go back
+	 * no further than they were then. */
+	reopen(&s->wm_oitem, m->wm[0]);
+	reopen(&s->wm_deliv, m->wm[1]);
+	reopen(&s->wm_bill, m->wm[2]);
+	reopen(&s->wm_pay, m->wm[3]);
 }
 
 void
@@ -509,6 +530,48 @@ state_serial(struct state *s, sid material, sid serial)
 		return NULL;
 	x = &s->ser[e->idx];
 	return x->material == material && x->serial == serial ? x : NULL;
+}
+
+size_t
+state_open_oitem(struct state *s)
+{
+	while (s->wm_oitem < s->noitem && (s->oitem[s->wm_oitem].rejected ||
+	    s->oitem[s->wm_oitem].delivered >= s->oitem[s->wm_oitem].qty))
+		s->wm_oitem++;
+	return s->wm_oitem;
+}
+
+size_t
+state_open_delivery(struct state *s)
+{
+	for (; s->wm_deliv < s->ndeliv; s->wm_deliv++) {
+		struct delivery *d = &s->deliv[s->wm_deliv];
+
+		if (!d->deleted && !(d->matdoc && (d->billing ||
+		    d->flow == FL_FILLUP || d->flow == FL_PICKUP)))
+			break;
+	}
+	return s->wm_deliv;
+}
+
+size_t
+state_open_billing(struct state *s)
+{
+	for (; s->wm_bill < s->nbill; s->wm_bill++) {
+		struct billing *b = &s->bill[s->wm_bill];
+
+		if (!b->cancelled && (b->open != 0 || b->accblock))
+			break;
+	}
+	return s->wm_bill;
+}
+
+size_t
+state_open_payment(struct state *s)
+{
+	while (s->wm_pay < s->npay && s->pay[s->wm_pay].open == 0)
+		s->wm_pay++;
+	return s->wm_pay;
 }
 
 uint64_t next_order(const struct state *s) { return ORDER_BASE + s->norder; }
@@ -961,6 +1024,7 @@ apply_delete(struct state *s, const struct jrec *r, struct buf *why)
 		if (oi == NULL)
 			return bad(why, "delivery %s: order item lost", r->f[1]);
 		SET(s, T_OITEM, oix, oi->delivered, oi->delivered - di->qty);
+		reopen(&s->wm_oitem, oix);
 		if (resv_add(s, d, di, di->batch, -di->qty, why) < 0)
 			return -1;
 		if (di->picked >= 0 &&
@@ -1091,6 +1155,8 @@ apply_goods_header(struct state *s, const struct jrec *r, struct buf *why)
 		/* What was not picked goes back to the order as open. */
 		SET(s, T_OITEM, oix, oi->delivered,
 		    oi->delivered - (di->qty - di->picked));
+		if (di->picked < di->qty)
+			reopen(&s->wm_oitem, oix);
 		if (resv_add(s, d, di, di->batch, -di->qty, why) < 0)
 			return -1;
 	}
@@ -1459,9 +1525,11 @@ apply_cancel(struct state *s, const struct jrec *r, struct buf *why)
 	for (i = b->first; i < b->first + b->n; i++) {
 		struct delivery *d = state_delivery(s, s->bitem[i].delivery);
 
-		if (d && d->billing == no)
+		if (d && d->billing == no) {
 			SET(s, T_DELIV, s->bitem[i].delivery - DELIV_BASE,
 			    d->billing, (uint64_t)0);
+			reopen(&s->wm_deliv, s->bitem[i].delivery - DELIV_BASE);
+		}
 	}
 	SET(s, T_BILL, no - BILL_BASE, b->cancelled, 1);
 	SET(s, T_BILL, no - BILL_BASE, b->open, (int64_t)0);
@@ -1511,6 +1579,11 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 	y->customer = state_intern(s, r->f[3]);
 	y->currency = state_intern(s, r->f[5]);
 	y->ref = state_intern(s, r->f[6]);
+	if (y->ref) {
+		uint32_t k[2] = { y->customer, y->ref };
+
+		imap_setv(s, &s->payref, T_PAYREF, k, 2, (int64_t)no);
+	}
 	y->amount = amt;
 	y->open = -amt;
 	{

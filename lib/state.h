@@ -111,7 +111,7 @@ struct undo;
 
 /* Where a savepoint or a record began: what to undo back to. */
 struct state_mark {
-	size_t nundo, n[10];
+	size_t nundo, n[10], wm[4];
 	uint64_t next_acc, acc_cur;
 	int64_t acc_bal;
 	int acc_lines;
@@ -157,8 +157,14 @@ struct state {
 	struct imap sold_price;	/* customer, material, batch -> last invoice */
 	struct imap issue_cost;	/* plant, customer, material, batch -> cost */
 	struct imap ordpo;	/* customer, flow, po -> order */
+	struct imap payref;	/* customer, ref -> payment document */
 	int64_t *received;	/* per material sid: 561 in less 562 out */
 	size_t nreceived;
+
+	/* Lower bounds of the first open document of each kind, so that due
+	 * lists and open items do not scan the closed history: moved
+	 * forward when asked, back when a document reopens. */
+	size_t wm_oitem, wm_deliv, wm_bill, wm_pay;
 
 	/* The cache file this state was mapped from, or NULL: arrays that
 	 * point into it are copied before they grow. */
@@ -226,6 +232,17 @@ struct serial *state_serial(struct state *s, sid material, sid serial);
 /* An item of an order or delivery; NULL when there is none. */
 struct oitem *state_oitem(struct state *s, uint64_t order, int item);
 struct ditem *state_ditem(struct state *s, uint64_t delivery, int item);
+
+/*
+ * Where the open documents start: every order item before this index is
+ * delivered in full or rejected; every delivery before it is deleted, or
+ * posted and billed or never billed; every billing document before it is
+ * cancelled or cleared (and released); every payment before it is used up.
+ */
+size_t state_open_oitem(struct state *s);
+size_t state_open_delivery(struct state *s);
+size_t state_open_billing(struct state *s);
+size_t state_open_payment(struct state *s);
 
 /* Next free numbers. */
 uint64_t next_order(const struct state *s);

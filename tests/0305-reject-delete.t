@@ -65,7 +65,8 @@ like "$err" "H11: 11 requested, 10 available" \
 is "$(digest)" "$d0" "data directory byte-identical"
 
 run cs-order --reject "$o1/10"
-is "$rc" 1 "rejecting a rejected item again: exit 1"
+is "$rc" 0 "rejecting a rejected item again: exit 0, nothing to do"
+like "$err" "item 10 is rejected already" "... and it says so"
 is "$(digest)" "$d0" "data directory byte-identical"
 
 run cs-order --reject "$o1/20"
@@ -132,7 +133,8 @@ run cs-deliver --delete 80000000
 is "$rc" 1 "deleting the posted fill-up delivery 80000000: exit 1"
 is "$(jsum)" "$j0" "journal unchanged"
 run cs-deliver --delete "$dlv1"
-is "$rc" 1 "deleting $dlv1 a second time: exit 1"
+is "$rc" 0 "deleting $dlv1 a second time: exit 0, nothing to do"
+like "$err" "deleted already" "... and it says so"
 is "$(jsum)" "$j0" "journal unchanged"
 run cs-deliver --delete 80000099
 is "$rc" 1 "deleting a delivery that does not exist: exit 1"

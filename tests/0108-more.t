@@ -1,0 +1,48 @@
+#!/bin/sh
+# Re-runs and corners: one payment per reference, several input files,
+# batch determination that leaves orders for a batch what they claim.
+. "$(dirname "$0")/lib.sh"
+
+fresh
+initial
+cs-order -f fillup -c 100001 H11:10 H20:2 | cs-deliver | cs-pick | cs-issue >/dev/null
+printf 'customer,material,qty,po\n100001,H11,4,R1\n' |
+    cs-order -f issue | cs-deliver | cs-pick | cs-issue | cs-bill --date 2026-11-01 >/dev/null
+# 4 x 12.35 = 49.40, tax 9.386 -> 9.39, gross 58.79
+is "$(cs-pay --open | col document open)" "90000000,58.79" "invoice 90000000 open 58.79"
+
+printf 'customer,amount,currency,date,ref\n100001,20.00,EUR,2026-11-20,BANK-1\n' >"$T/pay.csv"
+cs-pay "$T/pay.csv" >"$T/p1.csv"
+is "$(col payment cleared on_account <"$T/p1.csv")" "100000002,90000000:20.00,0.00" \
+    "payment BANK-1 clears 20.00 of the invoice"
+j=$(cksum <"$CS_DIR/journal")
+cs-pay "$T/pay.csv" >"$T/p2.csv" 2>"$T/err"
+is "$?" 0 "the same bank statement again: exit 0"
+like "$(cat "$T/err")" "payment BANK-1 of customer 100001 is posted already as 100000002" \
+    "... noted as posted already"
+is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
+is "$(col payment <"$T/p2.csv")" 100000002 "... the payment passes through"
+is "$(cs-pay --open | col document open)" "90000000,38.79" "the invoice is 38.79 open, not 18.79"
+
+# Two request files with one header are one stream.
+printf 'customer,material,qty\n100002,H21,2\n' >"$T/r1.csv"
+printf 'customer,material,qty\n100002,H22,3\n' >"$T/r2.csv"
+cs-order -f fillup "$T/r1.csv" "$T/r2.csv" | cs-deliver | cs-pick | cs-issue >/dev/null
+is "$?" 0 "two request files: exit 0"
+is "$(stock consignment H21 100002),$(stock consignment H22 100002)" "2,3" \
+    "both files ordered and shipped"
+printf 'material,qty\nH21,1\n' >"$T/r3.csv"
+cs-order -f fillup -c 100002 "$T/r1.csv" "$T/r3.csv" >/dev/null 2>"$T/err"
+is "$?" 2 "a second file with other columns: exit 2"
+like "$(cat "$T/err")" "r3.csv: columns differ from the first input's" "... and why"
+
+# An order for batch F29-B2 (first to expire) is open; an order without a
+# batch must not take what it claims.
+printf 'customer,material,qty,batch\n100003,F29,30,F29-B2\n' | cs-order -f fillup >"$T/o1.csv"
+cs-order -f fillup -c 100002 F29:20 | cs-deliver >"$T/d2.csv"
+is "$(col batch qty <"$T/d2.csv")" "F29-B2,10
+F29-B1,10" "an order without batch takes 10 of F29-B2 (40 less 30 claimed), then F29-B1"
+cs-deliver <"$T/o1.csv" | cs-pick | cs-issue >/dev/null
+is "$(stock consignment F29 100003 F29-B2)" 30 "the order for F29-B2 still gets its 30"
+is "$(cs-stock --check >/dev/null 2>&1; echo $?)" 0 "cs-stock --check passes"
+done_testing
