@@ -30,14 +30,14 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 4\n"
+#define MAGIC "cs-cache 5\n"
 #define COMMITMAX 128
 
 enum sec {
 	S_ORDER, S_OITEM, S_DELIV, S_DITEM, S_MATDOC, S_MITEM, S_BILL,
 	S_BITEM, S_PAY, S_SER, S_RECV, S_BLOB, S_STROFF, S_ISLOT,
 	S_MAPS,			/* then entries and slots of each map */
-	NMAPS = 10,
+	NMAPS = 11,
 	NSEC = S_MAPS + 2 * NMAPS
 };
 
@@ -174,7 +174,7 @@ map_of(const struct state *s, int i)
 {
 	const struct imap *m[NMAPS] = { &s->stock, &s->claim, &s->resv,
 	    &s->serix, &s->batchseq, &s->payix, &s->sold_price,
-	    &s->issue_cost, &s->ordpo, &s->payref };
+	    &s->issue_cost, &s->ordpo, &s->payref, &s->matser };
 
 	return m[i];
 }
@@ -363,6 +363,7 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	maps[7] = &t.issue_cost;
 	maps[8] = &t.ordpo;
 	maps[9] = &t.payref;
+	maps[10] = &t.matser;
 	for (i = 0; i < NMAPS; i++) {
 		struct imap *m = maps[i];
 

@@ -615,11 +615,12 @@ choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
     sid cust, sid batch, uint64_t order, int k, struct buf *out)
 {
 	struct state *s = p->st;
-	size_t i, n = 0, cap = 0;
+	size_t i, n = 0, cap = 0, from, to;
 	struct serial **c = NULL;
 	int j;
 
-	for (i = 0; i < s->nser; i++) {
+	state_serial_range(s, material, &from, &to);
+	for (i = from; i < to; i++) {
 		struct serial *x = &s->ser[i];
 
 		if (x->material != material || x->place != place ||

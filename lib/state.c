@@ -16,7 +16,7 @@ enum tab {
 	T_ORDER, T_OITEM, T_DELIV, T_DITEM, T_MATDOC, T_MITEM, T_BILL,
 	T_BITEM, T_PAY, T_SER, T_STOCK, T_CLAIM, T_RESV, T_BATCHSEQ,
 	T_SOLDPRICE, T_ISSUECOST, T_ORDPO, T_RECEIVED, T_SERIX, T_PAYIX,
-	T_PAYREF
+	T_PAYREF, T_MATSER
 };
 
 struct undo {
@@ -106,6 +106,7 @@ state_free(struct state *s)
 	imap_free(&s->issue_cost);
 	imap_free(&s->ordpo);
 	imap_free(&s->payref);
+	imap_free(&s->matser);
 	if (s->map_base)
 		munmap(s->map_base, s->map_len);
 	memset(s, 0, sizeof *s);
@@ -240,6 +241,7 @@ tab_elem(struct state *s, int tab, size_t idx)
 	case T_SERIX: return &s->serix.e[idx];
 	case T_PAYIX: return &s->payix.e[idx];
 	case T_PAYREF: return &s->payref.e[idx];
+	case T_MATSER: return &s->matser.e[idx];
 	}
 	abort();
 }
@@ -1036,6 +1038,35 @@ apply_delete(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
+/* Widen the range of ser[] that holds material's serials to take i. */
+static void
+serial_range_add(struct state *s, sid material, size_t i)
+{
+	uint32_t k[1] = { material };
+	int added;
+	struct ientry *e = imap_put(&s->matser, k, 1, &added);
+	size_t x = (size_t)(e - s->matser.e);
+
+	if (added || (uint64_t)e->v > i)
+		SET(s, T_MATSER, x, s->matser.e[x].v, (int64_t)i);
+	if (added || s->matser.e[x].idx < i + 1)
+		SET(s, T_MATSER, x, s->matser.e[x].idx, (uint64_t)(i + 1));
+}
+
+void
+state_serial_range(struct state *s, sid material, size_t *from, size_t *to)
+{
+	uint32_t k[1] = { material };
+	struct ientry *e = imap_get(&s->matser, k, 1);
+
+	*from = e ? (size_t)e->v : 0;
+	*to = e ? (size_t)e->idx : 0;
+	if (*to > s->nser)
+		*to = s->nser;
+	if (*from > *to)
+		*from = *to;
+}
+
 /* Is serial x where a flow's goods come from, for delivery item di? */
 static int
 serial_at(struct state *s, const struct serial *x, int place, sid plant,
@@ -1207,6 +1238,7 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
 				x->serial = ss;
 				me = imap_put(&s->serix, k, 2, NULL);
 				me->idx = s->nser++;
+				serial_range_add(s, material, me->idx);
 			}
 		} else if (x == NULL || !serial_at(s, x, ru->from, plant, sloc,
 		    customer) || x->batch != batch) {

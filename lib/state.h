@@ -158,6 +158,7 @@ struct state {
 	struct imap issue_cost;	/* plant, customer, material, batch -> cost */
 	struct imap ordpo;	/* customer, flow, po -> order */
 	struct imap payref;	/* customer, ref -> payment document */
+	struct imap matser;	/* material -> its serials lie in ser[v, idx) */
 	int64_t *received;	/* per material sid: 561 in less 562 out */
 	size_t nreceived;
 
@@ -229,6 +230,9 @@ struct matdoc *state_matdoc(struct state *s, uint64_t no);
 struct billing *state_billing(struct state *s, uint64_t no);
 struct payment *state_payment(struct state *s, uint64_t no);
 struct serial *state_serial(struct state *s, sid material, sid serial);
+/* The range of s->ser that holds every serial of material: [*from, *to). */
+void state_serial_range(struct state *s, sid material, size_t *from,
+    size_t *to);
 /* An item of an order or delivery; NULL when there is none. */
 struct oitem *state_oitem(struct state *s, uint64_t order, int item);
 struct ditem *state_ditem(struct state *s, uint64_t delivery, int item);

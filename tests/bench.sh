@@ -49,22 +49,28 @@ size1=$(wc -c <"$CS_DIR/journal")
 rm -f "$CS_DIR/journal.cache"
 t1=$(best cs-stock)
 t1n=$(CS_NOCACHE=1 best cs-stock)
+printf 'customer,material,qty\n100001,H11,1\n' >"$W/one.csv"
+stages() { cs-order -f fillup "$W/one.csv" | cs-deliver | cs-pick | cs-issue; }
+dues() { cs-deliver --due; cs-pick --due; cs-issue --due; cs-bill --due; }
+one1=$(best stages)
+due1=$(best dues)
 
 cs-order -f fillup "$W/req2.csv" | cs-deliver | cs-pick | cs-issue >/dev/null
-printf 'customer,material,qty\n100001,H11,1\n' >"$W/one.csv"
 size2=$(wc -c <"$CS_DIR/journal")
 rm -f "$CS_DIR/journal.cache"
 t2=$(best cs-stock)
 t2n=$(CS_NOCACHE=1 best cs-stock)
 echo
-echo "== start-up as history grows (cs-stock, whole run)"
-printf 'journal %d bytes: %s s with cache, %s s full replay\n' "$size1" "$t1" "$t1n"
-printf 'journal %d bytes: %s s with cache, %s s full replay\n' "$size2" "$t2" "$t2n"
-printf 'growth for %sx the history: %sx with cache, %sx full replay\n' \
+echo "== start-up as history grows (a whole cs-stock run)"
+printf '%-12s %14s %18s %18s\n' history "journal bytes" "with cache" "full replay"
+printf '%-12s %14d %16s s %16s s\n' "$N orders" "$size1" "$t1" "$t1n"
+printf '%-12s %14d %16s s %16s s\n' "$((2 * N)) orders" "$size2" "$t2" "$t2n"
+printf 'for %sx the history: %sx the time with the cache, %sx with a full replay\n' \
     "$(ratio "$size1" "$size2")" "$(ratio "$t1" "$t2")" "$(ratio "$t1n" "$t2n")"
-one=$(best cs-order -f fillup "$W/one.csv")
-printf 'one more order on the big journal: %s s\n' "$one"
-
+one2=$(best stages)
+due2=$(best dues)
+printf 'one more fill-up through the four stages: %s s, then %s s on 2x the history\n' "$one1" "$one2"
+printf 'the four due lists, nothing due:           %s s, then %s s on 2x the history\n' "$due1" "$due2"
 echo
 echo "== stock overview from the same journal ($size2 bytes)"
 # The same figures the other tools compute from the journal's M records:
@@ -105,11 +111,13 @@ SELECT plant, customer, material, batch, 'consignment', SUM(CASE WHEN mvt IN (63
 SQL
 	ts=$(best sh -c "sqlite3 :memory: <'$W/stock.sql'")
 fi
-printf 'cs-stock (cache)        %s s\n' "$t2"
-printf 'cs-stock (full replay)  %s s   (checks every record and CRC)\n' "$t2n"
-printf 'awk                     %s s   cs-stock is %sx awk\n' "$ta" "$(ratio "$ta" "$t2")"
-[ $have_mlr = 1 ] && printf 'mlr                     %s s   cs-stock is %sx mlr\n' "$tm" "$(ratio "$tm" "$t2")"
-[ $have_sql = 1 ] && printf 'sqlite3 (import+query)  %s s   cs-stock is %sx sqlite3\n' "$ts" "$(ratio "$ts" "$t2")"
-echo "(a ratio below 1 means cs-stock is faster)"
+rel() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
+printf '%-26s %9s   %s\n' "" seconds "time relative to cs-stock (cache)"
+printf '%-26s %9s   %s\n' "cs-stock (cache)" "$t2" 1.0x
+printf '%-26s %9s   %s\n' "cs-stock (full replay)" "$t2n" "$(rel "$t2n" "$t2")"
+printf '%-26s %9s   %s\n' "awk" "$ta" "$(rel "$ta" "$t2")"
+[ $have_mlr = 1 ] && printf '%-26s %9s   %s\n' "mlr" "$tm" "$(rel "$tm" "$t2")"
+[ $have_sql = 1 ] && printf '%-26s %9s   %s\n' "sqlite3 (import + query)" "$ts" "$(rel "$ts" "$t2")"
+echo "(the full replay checks every record and CRC; awk, mlr and sqlite3 only add up movements)"
 tc=$(best cs-stock --check)
-printf 'cs-stock --check        %s s\n' "$tc"
+printf '%-26s %9s   %s\n' "cs-stock --check" "$tc" "$(rel "$tc" "$ta") of awk's time"
