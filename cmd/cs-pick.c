@@ -157,6 +157,10 @@ main(int argc, char *argv[])
 		usage_exit(&o);
 	own = COL(C_BATCH) | COL(C_SERIALS) | COL(C_PICKED);
 	stage_open(&s, &o, "cs-pick", own, 1);
+	s.table_view = COL(C_DELIVERY) | COL(C_DELIVERY_ITEM) |
+	    COL(C_CUSTOMER) | COL(C_MATERIAL) | COL(C_QTY) | COL(C_UNIT) |
+	    COL(C_PLANT) | COL(C_SLOC) | COL(C_BATCH) | COL(C_SERIALS) |
+	    COL(C_PICKED);
 	s.same_doc = same_delivery;
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_SHIP_POINT));

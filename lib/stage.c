@@ -119,6 +119,18 @@ setup_output(struct stage *s)
 	    sizeof *s->out_canon);
 	names = xcalloc((size_t)(s->nin + NCOL + s->nextra + 1),
 	    sizeof *names);
+	if (s->table_view && s->o->fmt == OUT_TABLE) {
+		/* A list for people (a picking list): the tool's columns. */
+		for (c = 0; c < NCOL; c++)
+			if (s->table_view & COL(c)) {
+				s->out_in[n] = s->canon_in[c];
+				s->out_canon[n] = c;
+				names[n++] = col_names[c];
+			}
+		s->nout = n;
+		s->out = out_open(stdout, OUT_TABLE, n, names);
+		goto rejects;
+	}
 	for (i = 0; i < s->nin; i++) {
 		s->out_in[n] = i;
 		s->out_canon[n] = -1;
@@ -141,9 +153,13 @@ setup_output(struct stage *s)
 	}
 	s->nout = n;
 	s->out = out_open(stdout, (enum out_fmt)s->o->fmt, n, names);
+rejects:
 	if (s->o->reject) {
 		char err[REC_ERRSZ];
 
+		/* Rejected rows are input rows, with the reason. */
+		for (i = 0; i < s->nin; i++)
+			names[i] = s->in_names[i];
 		names[s->nin] = "error";
 		s->rej = out_open_path(s->o->reject, OUT_CSV, s->nin + 1, names,
 		    err);

@@ -59,6 +59,7 @@ struct stage {
 	int canon_in[NCOL];	/* canonical column -> input column or -1 */
 	int extra_in[8];	/* tool's extra input columns */
 
+	uint64_t table_view;	/* -o table shows just these columns */
 	const char *const *extra;	/* tool's own non-item columns */
 	int nextra;
 	struct out *out, *rej;
