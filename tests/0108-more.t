@@ -45,4 +45,12 @@ F29-B1,10" "an order without batch takes 10 of F29-B2 (40 less 30 claimed), then
 cs-deliver <"$T/o1.csv" | cs-pick | cs-issue >/dev/null
 is "$(stock consignment F29 100003 F29-B2)" 30 "the order for F29-B2 still gets its 30"
 is "$(cs-stock --check >/dev/null 2>&1; echo $?)" 0 "cs-stock --check passes"
+
+# cs-pick -o table is a picking list: the columns a picker needs.
+cs-order -f fillup -c 100001 F126:2 | cs-deliver | cs-pick -o table >"$T/list"
+is "$(head -1 "$T/list" | tr -s ' ')" \
+    "customer material qty unit plant sloc batch serials delivery delivery_item picked" \
+    "picking list header"
+like "$(sed -n 2p "$T/list")" "F126 +2 +PC +1000 +1040 +F126-B1 +F126-0001 F126-0002" \
+    "picking list line: F126 2 PC from 1000/1040, batch F126-B1, the two lowest serials"
 done_testing
