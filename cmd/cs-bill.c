@@ -284,7 +284,7 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct stage s;
-	int c, i, due = 0, cancel = 0, release = 0;
+	int c, due = 0, cancel = 0, release = 0;
 	uint64_t own;
 
 	opts_init(&o, "cs-bill", USAGE);
@@ -335,11 +335,5 @@ main(int argc, char *argv[])
 			bill_batch(&s);
 		return stage_close(&s);
 	}
-	for (i = 0; i < (argc ? argc : 1); i++) {
-		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
-			break;
-		while (stage_read(&s) > 0)
-			bill_batch(&s);
-	}
-	return stage_close(&s);
+	return stage_files(&s, argc, argv, bill_batch);
 }

@@ -167,7 +167,7 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct stage s;
-	int c, due = 0, initial = 0, i;
+	int c, due = 0, initial = 0;
 	uint64_t own;
 
 	opts_init(&o, "cs-issue", USAGE);
@@ -200,15 +200,6 @@ main(int argc, char *argv[])
 			goods_batch(&s);
 		return stage_close(&s);
 	}
-	for (i = 0; i < (argc ? argc : 1); i++) {
-		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
-			break;
-		while (stage_read(&s) > 0) {
-			if (initial)
-				initial_batch(&s);
-			else
-				goods_batch(&s);
-		}
-	}
-	return stage_close(&s);
+	return stage_files(&s, argc, argv, initial ? initial_batch :
+	    goods_batch);
 }

@@ -306,11 +306,5 @@ main(int argc, char *argv[])
 		order_batch(&s);
 		return stage_close(&s);
 	}
-	for (i = 0; i < (argc ? argc : 1); i++) {
-		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
-			break;
-		while (stage_read(&s) > 0)
-			order_batch(&s);
-	}
-	return stage_close(&s);
+	return stage_files(&s, argc, argv, order_batch);
 }

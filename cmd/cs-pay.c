@@ -185,7 +185,7 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct stage s;
-	int c, i, open = 0, st;
+	int c, open = 0;
 	const char *cust = "";
 
 	opts_init(&o, "cs-pay", USAGE);
@@ -213,12 +213,5 @@ main(int argc, char *argv[])
 		return open_items(&s, cust);
 	s.extra = pay_cols;
 	s.nextra = 3;
-	for (i = 0; i < (argc ? argc : 1); i++) {
-		if (stage_input(&s, argc ? argv[i] : "-", 0) < 0)
-			break;
-		while (stage_read(&s) > 0)
-			pay_batch(&s);
-	}
-	st = stage_close(&s);
-	return st;
+	return stage_files(&s, argc, argv, pay_batch);
 }

@@ -691,6 +691,21 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 }
 
 int
+stage_files(struct stage *s, int argc, char **argv,
+    void (*batch)(struct stage *))
+{
+	int i;
+
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		if (stage_input(s, argc ? argv[i] : "-", 0) < 0)
+			break;
+		while (stage_read(s) > 0)
+			batch(s);
+	}
+	return stage_close(s);
+}
+
+int
 stage_close(struct stage *s)
 {
 	int st = s->status;

@@ -188,6 +188,11 @@ struct act {
 };
 int stage_act(struct stage *s, const struct act *a, int argc, char **argv);
 
+/* Feed the files named (none: standard input) to batch, a batch of rows
+ * at a time; close the stage and return the exit status. */
+int stage_files(struct stage *s, int argc, char **argv,
+    void (*batch)(struct stage *));
+
 /* Close input and output; returns the exit status. */
 int stage_close(struct stage *s);
 
