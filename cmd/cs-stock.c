@@ -212,6 +212,17 @@ book_qty(struct state *st, const char *cust, const char *mat,
 	return q;
 }
 
+/* "input line N" for standard input, "FILE: line N" for a file. */
+static const char *
+where(struct rec_in *in, char *b, size_t n)
+{
+	if (strcmp(rec_name(in), "stdin") == 0)
+		snprintf(b, n, "input line %ld", rec_lineno(in));
+	else
+		snprintf(b, n, "%s: line %ld", rec_name(in), rec_lineno(in));
+	return b;
+}
+
 static int
 count(struct stage *s, const char *path, const char *po)
 {
@@ -237,12 +248,12 @@ count(struct stage *s, const char *path, const char *po)
 		const char *batch = rec_get(in, "batch");
 		const char *qs = rec_get(in, "qty");
 		int64_t counted, book, diff;
-		char qb[NUM_BUFSZ], bb[NUM_BUFSZ], cb[NUM_BUFSZ];
+		char qb[NUM_BUFSZ], bb[NUM_BUFSZ], cb[NUM_BUFSZ], wb[256];
 
 		if (master_customer(&s->m, cust) == NULL ||
 		    master_material(&s->m, mat) == NULL) {
-			fprintf(stderr, "%s: %s: line %ld: unknown %s '%s'\n",
-			    s->o->prog, rec_name(in), rec_lineno(in),
+			fprintf(stderr, "%s: %s: unknown %s '%s'\n",
+			    s->o->prog, where(in, wb, sizeof wb),
 			    master_customer(&s->m, cust) ? "material" :
 			    "customer", master_customer(&s->m, cust) ? mat :
 			    cust);
@@ -250,18 +261,17 @@ count(struct stage *s, const char *path, const char *po)
 			continue;
 		}
 		if (qty_parse(qs, &counted) != NUM_OK || counted < 0) {
-			fprintf(stderr, "%s: %s: line %ld: qty '%s': not a "
-			    "quantity\n", s->o->prog, rec_name(in),
-			    rec_lineno(in), qs);
+			fprintf(stderr, "%s: %s: qty '%s': not a quantity\n",
+			    s->o->prog, where(in, wb, sizeof wb), qs);
 			status = 1;
 			continue;
 		}
 		book = book_qty(st, cust, mat, batch);
 		diff = book - counted;
 		if (diff < 0) {
-			fprintf(stderr, "%s: %s: line %ld: customer %s %s%s%s: "
+			fprintf(stderr, "%s: %s: customer %s %s%s%s: "
 			    "counted %s, book %s: discrepancy of %s\n",
-			    s->o->prog, rec_name(in), rec_lineno(in), cust, mat,
+			    s->o->prog, where(in, wb, sizeof wb), cust, mat,
 			    *batch ? " batch " : "", batch,
 			    qty_fmt(counted, cb), qty_fmt(book, bb),
 			    qty_fmt(-diff, qb));
@@ -378,7 +388,8 @@ check(struct stage *s)
 	    "returned that was not sold to that customer; document numbers "
 	    "gapless\n");
 	printf("received less reversed = own + consignment + sold for every "
-	    "material: %s\n", bad ? "see above" : "ok");
+	    "material, serials agreeing with the stock: %s\n",
+	    bad ? "FAILED, see above" : "ok");
 	printf("documents: orders %zu, deliveries %zu, material documents %zu, "
 	    "billing documents %zu, payments %zu, accounting documents %llu "
 	    "(each balanced)\n", st->norder, st->ndeliv, st->nmatdoc,

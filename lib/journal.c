@@ -28,6 +28,9 @@ journal_open(struct journal *j, const char *dir, int create, char *err)
 	memset(j, 0, sizeof *j);
 	buf_printf(&p, "%s/journal", dir);
 	j->fd = open(p.s, O_RDWR | O_APPEND | (create ? O_CREAT : 0), 0644);
+	if (j->fd < 0 && !create && (errno == EACCES || errno == EROFS))
+		/* A report needs no write permission. */
+		j->fd = open(p.s, O_RDONLY);
 	if (j->fd < 0 && !create && errno == ENOENT) {
 		/* A data directory nothing has been posted to yet. */
 		j->path = p.s;

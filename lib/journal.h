@@ -48,8 +48,9 @@ struct journal {
 typedef int (*jrec_fn)(void *ctx, const struct jrec *r, struct buf *why);
 
 /*
- * Open DIR/journal (created empty when absent and create is set).  Returns
- * 0, or -1 with a message in err (JERRSZ bytes).
+ * Open DIR/journal for reading and writing (created empty when absent and
+ * create is set); without create, read-only where writing is not allowed.
+ * Returns 0, or -1 with a message in err (JERRSZ bytes).
  */
 int journal_open(struct journal *j, const char *dir, int create, char *err);
 void journal_close(struct journal *j);

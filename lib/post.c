@@ -234,6 +234,28 @@ invoice_of_serial(struct state *s, sid material, const char *serial)
 	return NULL;
 }
 
+/* Does order no have exactly these items: materials and quantities, in
+ * order? */
+static int
+same_items(struct post *p, uint64_t no, const struct req_item *it, int n)
+{
+	struct state *s = p->st;
+	struct order *o = state_order(s, no);
+	int i;
+
+	if (o == NULL || (int)o->n != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct oitem *oi = &s->oitem[o->first + (size_t)i];
+		int64_t q;
+
+		if (strcmp(state_str(s, oi->material), it[i].material) != 0 ||
+		    qty_parse(it[i].qty, &q) != NUM_OK || q != oi->qty)
+			return 0;
+	}
+	return 1;
+}
+
 int
 post_order(struct post *p, int flow, const char *customer, const char *po,
     const struct req_item *it, int n, uint64_t *order)
@@ -259,6 +281,9 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 		struct ientry *e = k[0] && k[2] ?
 		    imap_get(&s->ordpo, k, 3) : NULL;
 
+		if (e && e->v && !same_items(p, (uint64_t)e->v, it, n))
+			return fail(p, "po %s is ordered already as order %llu, "
+			    "with other items", po, (unsigned long long)e->v);
 		if (e && e->v) {
 			*order = (uint64_t)e->v;
 			buf_reset(&p->note);
@@ -421,11 +446,13 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 			continue;
 		if (place == PL_OWN ? pk->sloc != sloc : pk->customer != cust)
 			continue;
-		/* Orders that ask for this very batch keep what they claim,
-		 * delivered or not. */
+		/* Free of a batch: stock less every delivery not yet posted
+		 * less what orders for this very batch still have to get. */
 		rv = resv_qty(s, place, plant, sloc, cust, material, pk->batch);
-		cl = claim_qty(s, place, plant, sloc, cust, material, pk->batch);
-		av = s->stock.e[i].v - (rv > cl ? rv : cl);
+		cl = claim_qty(s, place, plant, sloc, cust, material, pk->batch) -
+		    resv_batch_orders(s, place, plant, sloc, cust, material,
+		    pk->batch);
+		av = s->stock.e[i].v - rv - (cl > 0 ? cl : 0);
 		if (av <= 0)
 			continue;
 		grow(&c, &cap, (size_t)n + 1, sizeof *c);
@@ -1184,10 +1211,23 @@ post_reject(struct post *p, uint64_t ono, int item, const char *reason)
 		done++;
 		o = state_order(s, ono);
 	}
-	if (done == 0)
-		return fail(p, item ? "order %llu has no item %d" :
-		    "order %llu has no open item to reject",
+	if (done == 0 && item)
+		return fail(p, "order %llu has no item %d",
 		    (unsigned long long)ono, item);
+	if (done == 0) {
+		/* Items waiting for their delivery to post cannot go; all
+		 * others are rejected or complete already: nothing to do. */
+		for (i = o->first; i < o->first + o->n; i++)
+			if (!s->oitem[i].rejected &&
+			    s->oitem[i].delivered > s->oitem[i].posted)
+				return fail(p, "order %llu item %d has a delivery "
+				    "not yet posted", (unsigned long long)ono,
+				    s->oitem[i].item);
+		buf_reset(&p->note);
+		buf_printf(&p->note, "order %llu has no open item left",
+		    (unsigned long long)ono);
+		return 1;
+	}
 	return 0;
 }
 
@@ -1266,6 +1306,15 @@ post_payment(struct post *p, const char *customer, const char *amount,
 		struct ientry *e = k[1] ? imap_get(&s->payref, k, 2) : NULL;
 
 		if (e && e->v) {
+			struct payment *y = state_payment(s, (uint64_t)e->v);
+
+			if (y && (y->amount != amt || strcmp(state_str(s,
+			    y->currency), currency) != 0))
+				return fail(p, "payment %s of customer %s is "
+				    "posted already as %llu, for %s %s", ref,
+				    customer, (unsigned long long)e->v,
+				    amt_fmt(y->amount, pl, vb),
+				    state_str(s, y->currency));
 			*doc = (uint64_t)e->v;
 			buf_reset(&p->note);
 			buf_printf(&p->note, "payment %s of customer %s is posted "

@@ -115,7 +115,8 @@ set_err(struct rec_in *r, long line, const char *fmt, ...)
 		n = snprintf(r->err, sizeof r->err, "%s: line %ld: ", r->name,
 		    line);
 	else
-		n = snprintf(r->err, sizeof r->err, "%s: ", r->name);
+		n = snprintf(r->err, sizeof r->err, "%s: ",
+		    strcmp(r->name, "stdin") == 0 ? "input" : r->name);
 	if (n < 0 || (size_t)n >= sizeof r->err)
 		return;		/* a name that long is message enough */
 	va_start(ap, fmt);

@@ -2,6 +2,7 @@
  * stage.c - the pipeline stage driver; see stage.h.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,11 +266,73 @@ complete_rows(const struct stage *s)
 
 #define DOC_MAXROWS 10000	/* a document is never longer */
 
+/* Read one row onto the end of s->rows: 1, or 0 at the end of input,
+ * or -1 on an error (printed; the input is at its end either way). */
+static int
+read_row(struct stage *s)
+{
+	struct row *r;
+	int rc, k;
+
+	rc = rec_next(s->in);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(s->in));
+		s->status = 2;
+		s->eof = 1;
+		return -1;
+	}
+	if (rc == 0) {
+		char err[REC_ERRSZ];
+
+		s->eof = 1;
+		if (rec_close(s->in, err) < 0) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, err);
+			s->status = 2;
+		}
+		s->in = NULL;
+		return 0;
+	}
+	grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
+	r = &s->rows[s->nrows++];
+	r->line = rec_lineno(s->in);
+	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
+	for (k = 0; k < s->nin; k++)
+		r->f[k] = xstrdup(rec_field(s->in, k));
+	return 1;
+}
+
+static void
+free_row(struct stage *s, struct row *r)
+{
+	int k;
+
+	for (k = 0; k < s->nin; k++)
+		free(r->f[k]);
+	free(r->f);
+}
+
+/* Drop the rows read of the document in s->rows and read on past the rest
+ * of it; the first row of the next document stays. */
+static void
+skip_document(struct stage *s)
+{
+	struct row keep = s->rows[s->nrows - 1];
+
+	s->nrows--;
+	free_rows(s);
+	while (!s->eof && read_row(s) > 0) {
+		if (!s->same_doc(s, &keep, &s->rows[0]))
+			break;
+		free_row(s, &s->rows[0]);
+		s->nrows = 0;
+	}
+	free_row(s, &keep);
+}
+
 int
 stage_read(struct stage *s)
 {
 	size_t k;
-	int rc;
 
 	free_rows(s);
 	for (k = 0; k < s->ncarry; k++) {
@@ -277,45 +340,36 @@ stage_read(struct stage *s)
 		s->rows[s->nrows++] = s->carry[k];
 	}
 	s->ncarry = 0;
-	while (s->in != NULL && !s->eof) {
-		struct row *r;
-		size_t done = complete_rows(s);
+	for (;;) {
+		while (s->in != NULL && !s->eof) {
+			size_t done = complete_rows(s);
 
-		if (done > 0 && (s->nrows >= STAGE_BATCH || !rec_ready(s->in)))
-			break;
-		if (done == 0 && s->nrows >= DOC_MAXROWS)
-			break;
-		rc = rec_next(s->in);
-		if (rc < 0) {
-			fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(s->in));
-			s->status = 2;
-			s->eof = 1;
-			break;
+			if (done > 0 && (s->nrows >= STAGE_BATCH ||
+			    !rec_ready(s->in)))
+				break;
+			if (done == 0 && s->nrows >= DOC_MAXROWS)
+				break;
+			if (read_row(s) <= 0)
+				break;
 		}
-		if (rc == 0) {
-			char err[REC_ERRSZ];
+		if (!s->eof && complete_rows(s) == 0 &&
+		    s->nrows >= DOC_MAXROWS) {
+			/* A document this long is refused whole: its rows so
+			 * far and every row of it still to come. */
+			char msg[96];
 
-			s->eof = 1;
-			if (rec_close(s->in, err) < 0) {
-				fprintf(stderr, "%s: %s\n", s->o->prog, err);
-				s->status = 2;
-			}
-			s->in = NULL;
-			break;
+			snprintf(msg, sizeof msg, "a document of more than %d "
+			    "rows is not posted", DOC_MAXROWS - 1);
+			stage_row_error(s, &s->rows[0], msg);
+			skip_document(s);
+			continue;
 		}
-		grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
-		r = &s->rows[s->nrows++];
-		r->line = rec_lineno(s->in);
-		r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
-		for (k = 0; k < (size_t)s->nin; k++)
-			r->f[k] = xstrdup(rec_field(s->in, k));
+		break;
 	}
 	if (!s->eof) {
 		/* Hold the last document back until it is complete. */
 		size_t done = complete_rows(s);
 
-		if (done == 0 && s->nrows >= DOC_MAXROWS)
-			done = s->nrows;
 		for (k = done; k < s->nrows; k++) {
 			grow(&s->carry, &s->capcarry, s->ncarry + 1,
 			    sizeof *s->carry);
@@ -690,12 +744,78 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 	return stage_close(s);
 }
 
+/*
+ * Read every named file through once before anything is posted: a file
+ * that is not there, not CSV, cut short, or has other columns than the
+ * first is a setup error, and nothing is done.  (Standard input cannot be
+ * read twice; there an error shows where it is met.)
+ */
+static int
+check_files(struct stage *s, int argc, char **argv)
+{
+	char err[REC_ERRSZ];
+	char **first = NULL;
+	int nfirst = 0, i, k, rc = 0;
+
+	for (i = 0; i < argc && rc == 0; i++) {
+		struct rec_in *in;
+		struct stat sb;
+		int n = 0;
+
+		/* Only a regular file can be read twice (not /dev/stdin, not
+		 * a FIFO). */
+		if (strcmp(argv[i], "-") == 0 || (stat(argv[i], &sb) == 0 &&
+		    !S_ISREG(sb.st_mode)))
+			continue;
+		if (rec_check_gzip(argv[i], err) < 0 ||
+		    (in = rec_open(argv[i], err)) == NULL) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, err);
+			rc = -1;
+			break;
+		}
+		if (first == NULL) {
+			nfirst = rec_ncols(in);
+			first = xcalloc((size_t)nfirst + 1, sizeof *first);
+			for (k = 0; k < nfirst; k++)
+				first[k] = xstrdup(rec_colname(in, k));
+		} else {
+			int same = rec_ncols(in) == nfirst;
+
+			for (k = 0; same && k < nfirst; k++)
+				same = strcmp(rec_colname(in, k), first[k]) == 0;
+			if (!same) {
+				fprintf(stderr, "%s: %s: columns differ from "
+				    "the first input's\n", s->o->prog, argv[i]);
+				rc = -1;
+			}
+		}
+		while (rc == 0 && (n = rec_next(in)) > 0)
+			;
+		if (rc == 0 && n < 0) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(in));
+			rc = -1;
+		}
+		if (rec_close(in, err) < 0 && rc == 0) {
+			fprintf(stderr, "%s: %s\n", s->o->prog, err);
+			rc = -1;
+		}
+	}
+	for (k = 0; k < nfirst; k++)
+		free(first[k]);
+	free(first);
+	return rc;
+}
+
 int
 stage_files(struct stage *s, int argc, char **argv,
     void (*batch)(struct stage *))
 {
 	int i;
 
+	if (check_files(s, argc, argv) < 0) {
+		s->status = 2;
+		return stage_close(s);
+	}
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		if (stage_input(s, argc ? argv[i] : "-", 0) < 0)
 			break;

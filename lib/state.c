@@ -372,8 +372,8 @@ pool_entry(struct imap *m, int place, sid plant, sid sloc, sid customer,
 
 	k[0] = (uint32_t)place;
 	k[1] = plant;
-	k[2] = place == PL_OWN ? sloc : 0;
-	k[3] = place == PL_OWN ? 0 : customer;
+	k[2] = (place & ~RESV_BATCH_ORDERS) == PL_OWN ? sloc : 0;
+	k[3] = (place & ~RESV_BATCH_ORDERS) == PL_OWN ? 0 : customer;
 	k[4] = material;
 	k[5] = batch;
 	e = create ? imap_put(m, k, 6, NULL) : imap_get(m, k, 6);
@@ -406,6 +406,14 @@ claim_qty(struct state *s, int place, sid plant, sid sloc, sid customer,
 {
 	return pool_get(&s->claim, place, plant, sloc, customer, material,
 	    batch);
+}
+
+int64_t
+resv_batch_orders(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material, sid batch)
+{
+	return pool_get(&s->resv, place | RESV_BATCH_ORDERS, plant, sloc,
+	    customer, material, batch);
 }
 
 int64_t
@@ -865,9 +873,16 @@ resv_add(struct state *s, const struct delivery *d, const struct ditem *di,
     sid batch, int64_t q, struct buf *why)
 {
 	int place = flow_source(d->flow);
+	struct oitem *oi = state_oitem(s, di->order, di->order_item);
 
 	if (pool_add(s, T_RESV, place, di->plant, di->sloc, d->customer,
 	    di->material, batch, q, 1, why) < 0)
+		return -1;
+	/* What orders for this very batch have delivered, apart: their
+	 * claim less this is what they have still to come for. */
+	if (oi && oi->batch && pool_add(s, T_RESV, place | RESV_BATCH_ORDERS,
+	    di->plant, di->sloc, d->customer, di->material, batch, q, 1,
+	    why) < 0)
 		return -1;
 	if (q > 0 && stock_qty(s, place, di->plant, di->sloc, d->customer,
 	    di->material, batch) < resv_qty(s, place, di->plant, di->sloc,

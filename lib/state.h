@@ -222,6 +222,10 @@ int64_t claim_qty(struct state *s, int place, sid plant, sid sloc,
 /* Delivered but not yet posted quantities of the pool's batch. */
 int64_t resv_qty(struct state *s, int place, sid plant, sid sloc,
     sid customer, sid material, sid batch);
+/* The part of resv_qty() delivered for orders that ask for that batch. */
+int64_t resv_batch_orders(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material, sid batch);
+#define RESV_BATCH_ORDERS 0x100	/* flag on a place in the resv keys */
 
 /* Document lookup by number; NULL when there is no such document. */
 struct order *state_order(struct state *s, uint64_t no);

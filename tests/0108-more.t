@@ -23,6 +23,12 @@ like "$(cat "$T/err")" "payment BANK-1 of customer 100001 is posted already as 1
 is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
 is "$(col payment <"$T/p2.csv")" 100000002 "... the payment passes through"
 is "$(cs-pay --open | col document open)" "90000000,38.79" "the invoice is 38.79 open, not 18.79"
+printf 'customer,amount,currency,date,ref\n100001,99.00,EUR,2026-11-21,BANK-1\n' |
+    cs-pay >/dev/null 2>"$T/err"
+is "$?" 1 "the same ref with another amount: exit 1"
+like "$(cat "$T/err")" "BANK-1 of customer 100001 is posted already as 100000002, for 20.00 EUR" \
+    "... naming the payment posted and its amount"
+is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
 
 # Two request files with one header are one stream.
 printf 'customer,material,qty\n100002,H21,2\n' >"$T/r1.csv"
@@ -45,6 +51,40 @@ F29-B1,10" "an order without batch takes 10 of F29-B2 (40 less 30 claimed), then
 cs-deliver <"$T/o1.csv" | cs-pick | cs-issue >/dev/null
 is "$(stock consignment F29 100003 F29-B2)" 30 "the order for F29-B2 still gets its 30"
 is "$(cs-stock --check >/dev/null 2>&1; echo $?)" 0 "cs-stock --check passes"
+
+# A po ordered already with other items is an error, not a re-run.
+printf 'customer,material,qty,po\n100001,H11,1,PO-X\n' | cs-order -f fillup >/dev/null
+j=$(cksum <"$CS_DIR/journal")
+printf 'customer,material,qty,po\n100001,H11,2,PO-X\n' | cs-order -f fillup >/dev/null 2>"$T/err"
+is "$?" 1 "po PO-X again with another quantity: exit 1"
+like "$(cat "$T/err")" "po PO-X is ordered already as order [0-9]+, with other items" "... and why"
+is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
+
+# Rejecting a whole order twice: the second time there is nothing to do.
+o=$(cs-order -f fillup -c 100001 H22:1 H21:1 | col order | sort -u)
+cs-order --reject "$o" >/dev/null
+cs-order --reject "$o" >/dev/null 2>"$T/err"
+is "$?" 0 "rejecting order $o again: exit 0"
+like "$(cat "$T/err")" "order $o has no open item left" "... and it says so"
+
+# Every named file is read through before anything is posted.
+printf 'customer,material,qty\n100002,H22,1\n' >"$T/g1.csv"
+printf 'customer,material,qty\n100002,H22,1\n100002,"H22,1\n' >"$T/g2.csv"
+j=$(cksum <"$CS_DIR/journal")
+cs-order -f fillup "$T/g1.csv" "$T/g2.csv" >"$T/out" 2>"$T/err"
+is "$?" 2 "a malformed second file: exit 2"
+like "$(cat "$T/err")" "g2.csv: line 3: .*quote" "... naming the file and line"
+is "$(cksum <"$CS_DIR/journal")" "$j" "... and the first file's order is not posted either"
+
+# A document of 10000 rows is refused whole; the next one goes on.
+awk 'BEGIN { print "customer,material,qty,po"
+    for (i = 0; i < 10000; i++) print "100003,H22,0.001,BIG"
+    print "100003,H22,1,SMALL" }' >"$T/big.csv"
+cs-order -f fillup "$T/big.csv" >"$T/out" 2>"$T/err"
+is "$?" 1 "an order of 10000 rows: exit 1"
+like "$(cat "$T/err")" "big.csv: line 2: a document of more than 9999 rows is not posted" \
+    "... refused as a whole"
+is "$(col po <"$T/out" | sort -u)" SMALL "... and the next order is posted"
 
 # cs-pick -o table is a picking list: the columns a picker needs.
 cs-order -f fillup -c 100001 F126:2 | cs-deliver | cs-pick -o table >"$T/list"
