@@ -23,6 +23,8 @@
 
 enum { OPT_DUE = OPT_TOOL, OPT_DELETE };
 
+#define DLV_MAXROWS 1000	/* order rows in one delivery */
+
 static const struct option longopts[] = {
 	COMMON_LONG,
 	{ "due", no_argument, NULL, OPT_DUE },
@@ -124,8 +126,11 @@ deliver_batch(struct stage *s)
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < s->nrows && w[j].known &&
-		    strcmp(keys.s + w[j].key, keys.s + w[i].key) == 0; j++)
+		/* A delivery takes at most DLV_MAXROWS rows: the next stage
+		 * reads it as one document. */
+		for (j = i + 1; j < s->nrows && j - i < DLV_MAXROWS &&
+		    w[j].known && strcmp(keys.s + w[j].key,
+		    keys.s + w[i].key) == 0; j++)
 			;
 		n = (int)(j - i);
 		for (k = 0; k < n; k++) {

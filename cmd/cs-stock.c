@@ -229,19 +229,24 @@ count(struct stage *s, const char *path, const char *po)
 	static const char *cols[] = { "flow", "customer", "material", "batch",
 	    "qty", "book", "counted", "po" };
 	struct state *st = &s->st;
-	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt,
-	    *po ? 8 : 7, cols);
-	char err[REC_ERRSZ];
-	struct rec_in *in = rec_open(strcmp(path, "-") == 0 ? NULL : path,
-	    err);
+	struct out *out;
+	char err[REC_ERRSZ], *paths[1] = { (char *)path };
+	struct rec_in *in;
 	int status = 0, rc;
 
-	if (in == NULL) {
-		fprintf(stderr, "%s: %s\n", s->o->prog, err);
-		out_close(out);
+	/* A count file is read through first: a bad one gives no rows at
+	 * all, rather than the rows before the fault. */
+	if (stage_check_files(s, 1, paths) < 0) {
 		stage_free(s);
 		return 2;
 	}
+	if ((in = rec_open(strcmp(path, "-") == 0 ? NULL : path, err)) ==
+	    NULL) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
+		stage_free(s);
+		return 2;
+	}
+	out = out_open(stdout, (enum out_fmt)s->o->fmt, *po ? 8 : 7, cols);
 	while ((rc = rec_next(in)) > 0) {
 		const char *cust = rec_get(in, "customer");
 		const char *mat = rec_get(in, "material");

@@ -118,8 +118,30 @@ journal_unlock(struct journal *j)
 	j->lock = 0;
 }
 
+static int jrec_split_raw(char *, size_t, struct jrec *);
+
+/* Fields past the end of a record read as "", never as garbage. */
+static void
+pad_fields(struct jrec *r)
+{
+	static char empty[1];
+	int i;
+
+	for (i = r->nf; i < JMAXF; i++)
+		r->f[i] = empty;
+}
+
 int
 jrec_split(char *line, size_t len, struct jrec *r)
+{
+	int rc = jrec_split_raw(line, len, r);
+
+	pad_fields(r);
+	return rc;
+}
+
+static int
+jrec_split_raw(char *line, size_t len, struct jrec *r)
 {
 	char *w, *s = line, *end = line + len, *t;
 

@@ -99,8 +99,9 @@ int jtx_count(const struct buf *tx);
  */
 int journal_commit(struct journal *j, struct buf *tx, char *err);
 
-/* Split one journal line (without its LF) in place into r.  Returns 0, or
- * -1 when it has too many fields or a bad escape. */
+/* Split one journal line (without its LF) in place into r; fields past
+ * r->nf read as "".  Returns 0, or -1 when it has too many fields or a bad
+ * escape. */
 int jrec_split(char *line, size_t len, struct jrec *r);
 
 #endif

@@ -234,8 +234,8 @@ invoice_of_serial(struct state *s, sid material, const char *serial)
 	return NULL;
 }
 
-/* Does order no have exactly these items: materials and quantities, in
- * order? */
+/* Does order no have exactly these items: materials, quantities,
+ * batches and serials, in order? */
 static int
 same_items(struct post *p, uint64_t no, const struct req_item *it, int n)
 {
@@ -250,6 +250,8 @@ same_items(struct post *p, uint64_t no, const struct req_item *it, int n)
 		int64_t q;
 
 		if (strcmp(state_str(s, oi->material), it[i].material) != 0 ||
+		    strcmp(state_str(s, oi->batch), it[i].batch) != 0 ||
+		    strcmp(state_str(s, oi->serials), it[i].serials) != 0 ||
 		    qty_parse(it[i].qty, &q) != NUM_OK || q != oi->qty)
 			return 0;
 	}
@@ -282,8 +284,8 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 		    imap_get(&s->ordpo, k, 3) : NULL;
 
 		if (e && e->v && !same_items(p, (uint64_t)e->v, it, n))
-			return fail(p, "po %s is ordered already as order %llu, "
-			    "with other items", po, (unsigned long long)e->v);
+			return fail(p, "ordered already as order %llu, with "
+			    "other items", (unsigned long long)e->v);
 		if (e && e->v) {
 			*order = (uint64_t)e->v;
 			buf_reset(&p->note);
@@ -482,6 +484,8 @@ emit_ditem(struct post *p, uint64_t dno, int *item, const struct order *o,
 	struct state *s = p->st;
 	char db[24], ib[24], ob[24], oib[24], qb[NUM_BUFSZ];
 
+	if (*item >= 9999 * 10)
+		return fail(p, "more than 9999 items in one delivery");
 	*item += 10;
 	EMIT(p, "D", u64(dno, db), itoa10(*item, ib), u64(oi->order, ob),
 	    itoa10(oi->item, oib), flow_name(o->flow), p->date,
@@ -1189,7 +1193,9 @@ post_reject(struct post *p, uint64_t ono, int item, const char *reason)
 	char ob[24], ib[24];
 	size_t i;
 	int done = 0;
+	struct buf pending = { 0 };
 
+	buf_reset(&p->note);
 	if (o == NULL)
 		return fail(p, "no order %llu", (unsigned long long)ono);
 	for (i = o->first; i < o->first + o->n; i++) {
@@ -1203,14 +1209,33 @@ post_reject(struct post *p, uint64_t ono, int item, const char *reason)
 			    "already", (unsigned long long)ono, item);
 			return 1;
 		}
-		if (item == 0 && (oi->rejected || oi->posted >= oi->qty ||
-		    oi->delivered > oi->posted))
+		if (item == 0 && !oi->rejected && oi->posted < oi->qty &&
+		    oi->delivered > oi->posted) {
+			/* Waiting for its delivery to post: it stays. */
+			buf_printf(&pending, "%s%d", pending.len ? ", " : "",
+			    oi->item);
 			continue;
-		EMIT(p, "OJ", u64(ono, ob), itoa10(oi->item, ib),
-		    *reason ? reason : "rejected");
+		}
+		if (item == 0 && (oi->rejected || oi->posted >= oi->qty))
+			continue;
+		{
+			const char *f[] = { "OJ", u64(ono, ob),
+			    itoa10(oi->item, ib), *reason ? reason : "rejected" };
+
+			if (emit(p, 4, f) < 0) {
+				buf_free(&pending);
+				return -1;
+			}
+		}
 		done++;
 		o = state_order(s, ono);
 	}
+	if (pending.len && done) {
+		buf_printf(&p->note, "order %llu: item %s waits for its "
+		    "delivery to post and stays open", (unsigned long long)ono,
+		    pending.s);
+	}
+	buf_free(&pending);
 	if (done == 0 && item)
 		return fail(p, "order %llu has no item %d",
 		    (unsigned long long)ono, item);

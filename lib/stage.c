@@ -266,6 +266,25 @@ complete_rows(const struct stage *s)
 
 #define DOC_MAXROWS 10000	/* a document is never longer */
 
+static void where(const struct stage *, const struct row *, struct buf *);
+static void reject_rows(struct stage *, struct row *const *, int,
+    const char *);
+
+/* "input line N: " or "FILE: line N: " for r, in a buffer of the stage. */
+static const char *
+where_str(struct stage *s, const struct row *r)
+{
+	where(s, r, &s->wherebuf);
+	return s->wherebuf.s ? s->wherebuf.s : "";
+}
+
+/* A row to the --reject file, with no message on stderr. */
+static void
+reject_quiet(struct stage *s, struct row *r, const char *msg)
+{
+	reject_rows(s, &r, 1, msg);
+}
+
 /* Read one row onto the end of s->rows: 1, or 0 at the end of input,
  * or -1 on an error (printed; the input is at its end either way). */
 static int
@@ -279,6 +298,7 @@ read_row(struct stage *s)
 		fprintf(stderr, "%s: %s\n", s->o->prog, rec_err(s->in));
 		s->status = 2;
 		s->eof = 1;
+		s->broken = 1;
 		return -1;
 	}
 	if (rc == 0) {
@@ -314,15 +334,19 @@ free_row(struct stage *s, struct row *r)
 /* Drop the rows read of the document in s->rows and read on past the rest
  * of it; the first row of the next document stays. */
 static void
-skip_document(struct stage *s)
+skip_document(struct stage *s, const char *msg)
 {
 	struct row keep = s->rows[s->nrows - 1];
+	size_t k;
 
+	for (k = 0; k < s->nrows; k++)
+		reject_quiet(s, &s->rows[k], msg);
 	s->nrows--;
 	free_rows(s);
 	while (!s->eof && read_row(s) > 0) {
 		if (!s->same_doc(s, &keep, &s->rows[0]))
 			break;
+		reject_quiet(s, &s->rows[0], msg);
 		free_row(s, &s->rows[0]);
 		s->nrows = 0;
 	}
@@ -360,11 +384,30 @@ stage_read(struct stage *s)
 
 			snprintf(msg, sizeof msg, "a document of more than %d "
 			    "rows is not posted", DOC_MAXROWS - 1);
-			stage_row_error(s, &s->rows[0], msg);
-			skip_document(s);
+			fprintf(stderr, "%s: %s%s\n", s->o->prog,
+			    where_str(s, &s->rows[0]), msg);
+			if (s->status < 1)
+				s->status = 1;
+			skip_document(s, msg);
 			continue;
 		}
 		break;
+	}
+	if (s->eof && s->broken && s->nrows > 0) {
+		/* Input that ends in an error may have cut the last document
+		 * short: it is not posted. */
+		size_t done = complete_rows(s);
+
+		for (k = done; k < s->nrows; k++)
+			reject_quiet(s, &s->rows[k], "not posted: the input "
+			    "ends in an error within its document");
+		if (done < s->nrows)
+			fprintf(stderr, "%s: %sthe document from this line "
+			    "on is not posted\n", s->o->prog,
+			    where_str(s, &s->rows[done]));
+		for (k = done; k < s->nrows; k++)
+			free_row(s, &s->rows[k]);
+		s->nrows = done;
 	}
 	if (!s->eof) {
 		/* Hold the last document back until it is complete. */
@@ -575,7 +618,7 @@ stage_doc_end(struct stage *s, int rc, struct row *const *rows, int n,
 			s->status = 1;
 	} else {
 		state_keep(&s->st);
-		if (rc > 0 && s->p.note.len)
+		if (s->p.note.len)
 			fprintf(stderr, "%s: %s%s\n", s->o->prog,
 			    w.s ? w.s : "", s->p.note.s);
 		if (rc == 0)
@@ -672,6 +715,7 @@ stage_free(struct stage *s)
 	free(s->out_in);
 	free(s->out_canon);
 	buf_free(&s->tx);
+	buf_free(&s->wherebuf);
 	buf_free(&s->p.why);
 	buf_free(&s->p.note);
 	state_free(&s->st);
@@ -750,8 +794,8 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
  * first is a setup error, and nothing is done.  (Standard input cannot be
  * read twice; there an error shows where it is met.)
  */
-static int
-check_files(struct stage *s, int argc, char **argv)
+int
+stage_check_files(struct stage *s, int argc, char **argv)
 {
 	char err[REC_ERRSZ];
 	char **first = NULL;
@@ -762,10 +806,10 @@ check_files(struct stage *s, int argc, char **argv)
 		struct stat sb;
 		int n = 0;
 
-		/* Only a regular file can be read twice (not /dev/stdin, not
-		 * a FIFO). */
+		/* A pipe cannot be read twice (standard input, /dev/stdin on a
+		 * pipe, a FIFO); anything else is read through here. */
 		if (strcmp(argv[i], "-") == 0 || (stat(argv[i], &sb) == 0 &&
-		    !S_ISREG(sb.st_mode)))
+		    (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))))
 			continue;
 		if (rec_check_gzip(argv[i], err) < 0 ||
 		    (in = rec_open(argv[i], err)) == NULL) {
@@ -812,11 +856,11 @@ stage_files(struct stage *s, int argc, char **argv,
 {
 	int i;
 
-	if (check_files(s, argc, argv) < 0) {
+	if (stage_check_files(s, argc, argv) < 0) {
 		s->status = 2;
 		return stage_close(s);
 	}
-	for (i = 0; i < (argc ? argc : 1); i++) {
+	for (i = 0; i < (argc ? argc : 1) && s->status < 2; i++) {
 		if (stage_input(s, argc ? argv[i] : "-", 0) < 0)
 			break;
 		while (stage_read(s) > 0)

@@ -72,6 +72,8 @@ struct stage {
 	struct row *carry;	/* read, but its document may go on */
 	size_t ncarry, capcarry;
 	int eof;
+	int broken;		/* the input ended in an error */
+	struct buf wherebuf;
 	/* Do two consecutive rows belong to one document?  NULL: no. */
 	int (*same_doc)(const struct stage *, const struct row *,
 	    const struct row *);
@@ -187,6 +189,11 @@ struct act {
 	    char *scratch);
 };
 int stage_act(struct stage *s, const struct act *a, int argc, char **argv);
+
+/* Read every named file through once, before anything is posted: a file
+ * missing, malformed, cut short or with other columns than the first is
+ * reported; 0 when all are fine, else -1.  Pipes are not read ahead. */
+int stage_check_files(struct stage *s, int argc, char **argv);
 
 /* Feed the files named (none: standard input) to batch, a batch of rows
  * at a time; close the stage and return the exit status. */

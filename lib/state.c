@@ -353,6 +353,8 @@ state_keep(struct state *s)
 void
 state_rollback(struct state *s)
 {
+	if (!s->sp_active)
+		return;
 	mark_undo(s, &s->sp);
 	s->sp_active = 0;
 }
@@ -1197,7 +1199,10 @@ apply_goods_header(struct state *s, const struct jrec *r, struct buf *why)
 
 		if (di->picked < 0)
 			return bad(why, "delivery %s is not picked", r->f[1]);
-		oi = find_oitem(s, di->order, di->order_item, &oix);
+		if ((oi = find_oitem(s, di->order, di->order_item,
+		    &oix)) == NULL)
+			return bad(why, "delivery %s: its order item is gone",
+			    r->f[1]);
 		/* What was not picked goes back to the order as open. */
 		SET(s, T_OITEM, oix, oi->delivered,
 		    oi->delivered - (di->qty - di->picked));
@@ -1405,6 +1410,9 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 			    r->f[15]);
 		oi = find_oitem(s, di->order, di->order_item, &oix);
 		o = state_order(s, di->order);
+		if (oi == NULL || o == NULL)
+			return bad(why, "delivery %s: its order item is gone",
+			    r->f[14]);
 		SET(s, T_OITEM, oix, oi->posted, oi->posted + qty);
 		if (unclaim(s, o, oi, qty, why) < 0)
 			return -1;
@@ -1705,13 +1713,32 @@ state_apply(struct state *s, const struct jrec *r, struct buf *why)
 	return rc;
 }
 
+/* The fields of each record kind, the kind included. */
+static const struct {
+	const char *kind;
+	int nf;
+} shapes[] = {
+	{ "O", 17 }, { "OJ", 4 }, { "OR", 2 }, { "D", 15 }, { "DD", 3 },
+	{ "P", 7 }, { "G", 4 }, { "M", 16 }, { "A", 11 }, { "F", 23 },
+	{ "FC", 4 }, { "FR", 4 }, { "Y", 7 }, { "K", 5 },
+};
+
 static int
 apply_record(struct state *s, const struct jrec *r, struct buf *why)
 {
 	const char *k = r->f[0];
+	size_t i;
 
-	if (r->nf < 2)
-		return bad(why, "record '%s' too short", k);
+	for (i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+		if (strcmp(k, shapes[i].kind) == 0)
+			break;
+	if (i == sizeof shapes / sizeof shapes[0])
+		return bad(why, "unknown record kind '%s'", k);
+	if (r->nf != shapes[i].nf) {
+		buf_printf(why, "%s record with %d fields, not %d", k, r->nf,
+		    shapes[i].nf);
+		return -1;
+	}
 	switch (k[0]) {
 	case 'O':
 		if (k[1] == '\0')

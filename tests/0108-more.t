@@ -57,7 +57,7 @@ printf 'customer,material,qty,po\n100001,H11,1,PO-X\n' | cs-order -f fillup >/de
 j=$(cksum <"$CS_DIR/journal")
 printf 'customer,material,qty,po\n100001,H11,2,PO-X\n' | cs-order -f fillup >/dev/null 2>"$T/err"
 is "$?" 1 "po PO-X again with another quantity: exit 1"
-like "$(cat "$T/err")" "po PO-X is ordered already as order [0-9]+, with other items" "... and why"
+like "$(cat "$T/err")" "po PO-X: ordered already as order [0-9]+, with other items" "... and why"
 is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
 
 # Rejecting a whole order twice: the second time there is nothing to do.
@@ -66,6 +66,12 @@ cs-order --reject "$o" >/dev/null
 cs-order --reject "$o" >/dev/null 2>"$T/err"
 is "$?" 0 "rejecting order $o again: exit 0"
 like "$(cat "$T/err")" "order $o has no open item left" "... and it says so"
+o=$(cs-order -f fillup -c 100001 H22:1 H21:1 | col order | sort -u)
+printf 'order,order_item\n%s,20\n' "$o" | cs-deliver >/dev/null
+cs-order --reject "$o" >/dev/null 2>"$T/err"
+is "$?" 0 "rejecting order $o with item 20 delivered: exit 0"
+like "$(cat "$T/err")" "order $o: item 20 waits for its delivery to post and stays open" \
+    "... item 10 is rejected, item 20 stays, and it says so"
 
 # Every named file is read through before anything is posted.
 printf 'customer,material,qty\n100002,H22,1\n' >"$T/g1.csv"
@@ -85,6 +91,23 @@ is "$?" 1 "an order of 10000 rows: exit 1"
 like "$(cat "$T/err")" "big.csv: line 2: a document of more than 9999 rows is not posted" \
     "... refused as a whole"
 is "$(col po <"$T/out" | sort -u)" SMALL "... and the next order is posted"
+cs-order -f fillup --reject "$T/rej.csv" "$T/big.csv" >/dev/null 2>&1
+is "$(sed 1d "$T/rej.csv" | wc -l | tr -d ' ')" 10000 "... every one of its rows goes to --reject"
+
+# Standard input that ends in an error: the document it cuts is not posted.
+j=$(cksum <"$CS_DIR/journal")
+printf 'customer,material,qty,po\n100003,H22,1,S1\n100003,H22,1,S1\n100003,"H22,1,S1\n' |
+    cs-order -f fillup >"$T/out" 2>"$T/err"
+is "$?" 2 "stdin ending in a CSV error: exit 2"
+like "$(cat "$T/err")" "input line 4: unterminated quoted field" "... naming the line"
+like "$(cat "$T/err")" "input line 2: the document from this line on is not posted" \
+    "... and the document it cut is not posted"
+is "$(cksum <"$CS_DIR/journal")" "$j" "... journal byte-identical"
+
+# A count file that is malformed gives no rows at all.
+printf 'customer,material,batch,qty\n100001,H11,,1\n100001,"H11,,1\n' >"$T/badcount.csv"
+cs-stock --count "$T/badcount.csv" >"$T/out" 2>"$T/err"
+is "$?:$(wc -c <"$T/out" | tr -d ' ')" "2:0" "a malformed count file: exit 2, nothing written"
 
 # cs-pick -o table is a picking list: the columns a picker needs.
 cs-order -f fillup -c 100001 F126:2 | cs-deliver | cs-pick -o table >"$T/list"
