@@ -1114,9 +1114,48 @@ test_postings(void)
 	buf_free(&r.p.note);
 }
 
+/* Records of the wrong shape are refused before any field is read (a
+ * fuzzer once found a short M record read past its end). */
+static void
+test_shapes(void)
+{
+	static const struct {
+		const char *line, *why;
+	} t[] = {
+		{ "M\t4900000000\t1", "M record with 3 fields, not 16" },
+		{ "D\t80000000", "D record with 2 fields, not 15" },
+		{ "F\t90000000\t10\tF2", "F record with 4 fields, not 23" },
+		{ "K\t1\t2\t3\t4\t5\t6", "K record with 7 fields, not 5" },
+		{ "Q\t1", "unknown record kind 'Q'" },
+	};
+	struct state s;
+	struct buf why = { 0 };
+	size_t i;
+
+	state_init(&s);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *line = xstrdup(t[i].line);
+		struct jrec r;
+
+		buf_reset(&why);
+		ok(jrec_split(line, strlen(line), &r) == 0 &&
+		    state_apply(&s, &r, &why) == -1, "refused: %s", t[i].why);
+		is_str(why.s, t[i].why, "... the reason");
+		is_str(r.f[r.nf], "", "... a field past the end reads empty");
+		free(line);
+	}
+	is_int((int64_t)next_matdoc(&s), 4900000000, "nothing was added");
+	state_rollback(&s);
+	is_int((int64_t)s.norder, 0, "a rollback without a savepoint does "
+	    "nothing");
+	buf_free(&why);
+	state_free(&s);
+}
+
 int
 main(void)
 {
+	test_shapes();
 	test_ranges();
 	test_records();
 	test_delivery_records();
