@@ -36,6 +36,8 @@ static const struct option longopts[] = {
 
 static int per_delivery;
 
+#define BILL_MAXDLV 500		/* deliveries in one billing document */
+
 /* The rows of one delivery belong together. */
 static int
 same_delivery(const struct stage *s, const struct row *a,
@@ -100,6 +102,26 @@ emit_billing(struct stage *s, struct row *const *rows, int n, uint64_t bno)
 			stage_emit(s, rows[k], v);
 		}
 	}
+}
+
+/* The rows (from index from on) of the n deliveries dn, into out. */
+static int
+rows_of(struct stage *s, const uint64_t *dn, int n, size_t from,
+    struct row **out)
+{
+	size_t j;
+	int k, m = 0;
+
+	for (j = from; j < s->nrows; j++) {
+		uint64_t d = docno(rowf(s, &s->rows[j], C_DELIVERY));
+
+		for (k = 0; k < n; k++)
+			if (d == dn[k]) {
+				out[m++] = &s->rows[j];
+				break;
+			}
+	}
+	return m;
 }
 
 /* May delivery d be billed now?  0 yes, else prints a note or error. */
@@ -183,12 +205,8 @@ bill_batch(struct stage *s)
 			fprintf(stderr, "%s: delivery %llu is billed already in "
 			    "%llu\n", s->o->prog, (unsigned long long)dno,
 			    (unsigned long long)d->billing);
-			rows[0] = r;
-			for (j = i, rc = 0; j < s->nrows; j++)
-				if (docno(rowf(s, &s->rows[j], C_DELIVERY)) ==
-				    dno)
-					rows[rc++] = &s->rows[j];
-			emit_billing(s, rows, rc, d->billing);
+			emit_billing(s, rows, rows_of(s, &dno, 1, i, rows),
+			    d->billing);
 			continue;
 		}
 		if (rc != 0)
@@ -196,7 +214,8 @@ bill_batch(struct stage *s)
 		d = state_delivery(st, dno);
 		for (g = 0; g < ngr; g++)
 			if (!per_delivery && gr[g].customer == d->customer &&
-			    gr[g].flow == d->flow && gr[g].date == d->date)
+			    gr[g].flow == d->flow && gr[g].date == d->date &&
+			    gr[g].n < BILL_MAXDLV)
 				break;
 		if (g == ngr) {
 			grow(&gr, &capgr, ngr + 1, sizeof *gr);
@@ -215,16 +234,9 @@ bill_batch(struct stage *s)
 	}
 	for (i = 0; i < ngr; i++) {
 		uint64_t bno = 0;
-		int n = 0, rc, k;
+		int n = rows_of(s, gr[i].dn, gr[i].n, 0, rows), rc;
 		char what[96];
 
-		for (j = 0; j < s->nrows; j++)
-			for (k = 0; k < gr[i].n; k++)
-				if (docno(rowf(s, &s->rows[j], C_DELIVERY)) ==
-				    gr[i].dn[k]) {
-					rows[n++] = &s->rows[j];
-					break;
-				}
 		stage_doc_begin(s);
 		rc = post_billing(&s->p, gr[i].dn, gr[i].n, &bno);
 		snprintf(what, sizeof what, "customer %s delivery %llu",

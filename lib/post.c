@@ -1046,6 +1046,9 @@ post_billing(struct post *p, const uint64_t *dn, int n, uint64_t *billing)
 			    num_add(tax_t, tax, &tax_t) ||
 			    num_add(gross_t, gross, &gross_t))
 				return fail(p, "amount out of range");
+			if (item >= 9999 * 10)
+				return fail(p, "more than 9999 items in one "
+				    "billing document");
 			item += 10;
 			{
 				int pl = cur_places(cur);
