@@ -18,8 +18,8 @@ EOF
 
 run() {
 	{ cs-order -f issue "$T/report.csv" 2>"$T/order.err"
-	  echo $? >"$T/order.rc"; } | cs-deliver | cs-pick | cs-issue |
-	    cs-bill >"$T/bill.csv"
+	  echo $? >"$T/order.rc"; } | cs-deliver 2>"$T/deliver.err" | cs-pick |
+	    cs-issue | cs-bill >"$T/bill.csv"
 }
 
 run
@@ -38,6 +38,8 @@ n_f=$(grep -c '^F	' "$CS_DIR/journal")
 
 before=$(digest)
 run
+like "$(cat "$T/deliver.err")" "order 1000001: nothing open to deliver" \
+    "second run: the order passed through is delivered already, and cs-deliver says so"
 is "$(cat "$T/order.rc")" 0 "second run: cs-order exit 0 (a note, not an error)"
 like "$(cat "$T/order.err")" \
     "cs-order: .*report\.csv: line 2: .*ordered already" \
