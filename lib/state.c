@@ -671,21 +671,12 @@ static int
 serials_order(struct state *s, sid material, const char *list,
     uint64_t order, uint64_t held, struct buf *why)
 {
-	const char *p = list, *e;
+	const char *p = list;
 	struct buf one = { 0 };
 
-	while (*p) {
+	while (next_word(&p, &one)) {
 		struct serial *x;
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ' '; e++)
-			;
-		buf_reset(&one);
-		buf_add(&one, p, (size_t)(e - p));
-		p = e;
 		x = state_serial(s, material, state_find(s, one.s));
 		if (x == NULL) {
 			if (order == 0)
@@ -989,20 +980,12 @@ static int
 serials_reserve(struct state *s, sid material, const char *list,
     uint64_t delivery, struct buf *why)
 {
-	const char *p = list, *e;
+	const char *p = list;
 	struct buf one = { 0 };
 
-	while (*p) {
+	while (next_word(&p, &one)) {
 		struct serial *x;
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ' '; e++)
-			;
-		buf_reset(&one);
-		buf_add(&one, p, (size_t)(e - p));
 		x = state_serial(s, material, state_find(s, one.s));
 		if (x == NULL) {
 			bad(why, "serial %s does not exist", one.s);
@@ -1016,7 +999,6 @@ serials_reserve(struct state *s, sid material, const char *list,
 			return -1;
 		}
 		SET(s, T_SER, (size_t)(x - s->ser), x->reserved, delivery);
-		p = e;
 	}
 	buf_free(&one);
 	return 0;
@@ -1106,7 +1088,7 @@ apply_pick(struct state *s, const struct jrec *r, struct buf *why)
 	int64_t picked;
 	sid batch;
 	int place;
-	const char *p, *e;
+	const char *p;
 	struct buf one = { 0 };
 
 	if (r->nf != 7 || d == NULL)
@@ -1133,17 +1115,10 @@ apply_pick(struct state *s, const struct jrec *r, struct buf *why)
 	place = flow_source(d->flow);
 	if (serials_reserve(s, di->material, r->f[5], no, why) < 0)
 		return -1;
-	for (p = r->f[5]; *p; p = e) {
+	p = r->f[5];
+	while (next_word(&p, &one)) {
 		struct serial *x;
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ' '; e++)
-			;
-		buf_reset(&one);
-		buf_add(&one, p, (size_t)(e - p));
 		x = state_serial(s, di->material, state_find(s, one.s));
 		if (x->ordered && x->ordered != di->order) {
 			buf_printf(why, "serial %s is on open order %llu",
@@ -1221,23 +1196,15 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
     sid material, sid batch, sid plant, sid sloc, sid customer, uint64_t md,
     long day, int64_t qty, struct buf *why)
 {
-	const char *p, *e;
+	const char *p = list;
 	struct buf one = { 0 };
 	int n = 0;
 
-	for (p = list; *p; p = e) {
+	while (next_word(&p, &one)) {
 		struct serial *x;
 		sid ss;
 		size_t xi;
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ' '; e++)
-			;
-		buf_reset(&one);
-		buf_add(&one, p, (size_t)(e - p));
 		n++;
 		ss = state_intern(s, one.s);
 		x = state_serial(s, material, ss);

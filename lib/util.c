@@ -263,6 +263,25 @@ key_build(struct buf *b, int nparts, ...)
 }
 
 int
+next_word(const char **p, struct buf *w)
+{
+	const char *s = *p, *e;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0') {
+		*p = s;
+		return 0;
+	}
+	for (e = s; *e && *e != ' '; e++)
+		;
+	buf_reset(w);
+	buf_add(w, s, (size_t)(e - s));
+	*p = e;
+	return 1;
+}
+
+int
 natcmp(const char *a, const char *b)
 {
 	while (*a && *b) {

@@ -66,6 +66,10 @@ void map_free(struct map *m);
 /* Build a composite key of NUL-separated parts into b (reset first). */
 void key_build(struct buf *b, int nparts, ...);
 
+/* The next word of a space-separated list at *p into w (reset first),
+ * advancing *p: 1, or 0 when the list has no more words. */
+int next_word(const char **p, struct buf *w);
+
 /* Natural order of serials and batches: digit runs compare by value. */
 int natcmp(const char *a, const char *b);
 
