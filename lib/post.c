@@ -346,6 +346,11 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 			    place_name(place), place == PL_OWN ? "" :
 			    " of customer ", place == PL_OWN ? "" : customer);
 		}
+		if (flow == FL_RETURN && mat->serial && *r->serials == '\0')
+			/* What comes back is one particular unit: which one
+			 * decides the invoice it is credited at. */
+			return fail(p, "%s: a return of a serial material names "
+			    "its serials", mat->id);
 		if (check_serials(p, mat, r->serials, qty, place, plant, sloc,
 		    cust, batch, "") < 0)
 			return -1;

@@ -66,7 +66,7 @@ ret '100002,H20,2,,'
 is "$rc" 1 "return of 2 H20 by 100002, 1 sold to it: exit 1"
 is "$(digest)" "$d0" "data directory byte-identical"
 
-ret '100001,H20,1,,' '100001,H20,2,,'
+ret '100001,H20,1,,H20-0001' '100001,H20,2,,'
 is "$rc" 1 "two items of 1 and 2 H20, 2 sold: exit 1"
 like "$err" "input line 3" "the second item is the one rejected"
 is "$(digest)" "$d0" "data directory byte-identical"
@@ -146,4 +146,10 @@ is "$rc" 0 "a return order for the other sold piece F126-0002 is accepted"
 run cs-stock --check
 is "$rc" 0 "cs-stock --check passes"
 is "$(stock consignment H20 100001)" 4 "consignment H20 at 100001: 3 + 1 returned"
+# A return of a serial material names the units that come back.
+before=$(digest)
+printf 'customer,material,qty\n100002,H20,1\n' | cs-order -f return >/dev/null 2>"$T/err"
+is "$?" 1 "a return of H20 (1 sold to 100002) without serials: exit 1"
+like "$(cat "$T/err")" "H20: a return of a serial material names its serials" "... and why"
+is "$(digest)" "$before" "... data directory byte-identical"
 done_testing
