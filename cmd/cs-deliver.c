@@ -42,16 +42,13 @@ struct want {
 				 * the batch's key buffer */
 };
 
-/* Rows of one flow and customer may share a delivery; without those
- * columns, rows of one order. */
+/* The rows of one order belong together (orders of one customer share a
+ * delivery, but each order is complete on its own). */
 static int
 same_delivery(const struct stage *s, const struct row *a,
     const struct row *b)
 {
-	if (s->canon_in[C_CUSTOMER] < 0)
-		return strcmp(rowf(s, a, C_ORDER), rowf(s, b, C_ORDER)) == 0;
-	return strcmp(rowf(s, a, C_CUSTOMER), rowf(s, b, C_CUSTOMER)) == 0 &&
-	    strcmp(rowf(s, a, C_FLOW), rowf(s, b, C_FLOW)) == 0;
+	return strcmp(rowf(s, a, C_ORDER), rowf(s, b, C_ORDER)) == 0;
 }
 
 static void

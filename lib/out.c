@@ -103,6 +103,27 @@ csv_line(struct out *o, const char *const *f)
 	emit(o, o->line.s, o->line.len);
 }
 
+/* Bytes in the well-formed UTF-8 sequence at p (a non-ASCII lead byte),
+ * or 0 when it is not one. */
+static int
+utf8_len(const unsigned char *p)
+{
+	int n, i;
+
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 static void
 json_string(struct buf *b, const char *s)
 {
@@ -110,13 +131,21 @@ json_string(struct buf *b, const char *s)
 
 	buf_addc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
+		int n = utf8_len(p);
+
 		if (*p == '"' || *p == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, *p);
 		} else if (*p < 0x20)
 			buf_printf(b, "\\u%04x", *p);
-		else
-			buf_addc(b, *p);	/* UTF-8 passes through */
+		else if (*p < 0x80)
+			buf_addc(b, *p);
+		else if (n > 0) {
+			buf_add(b, p, (size_t)n);	/* UTF-8 passes through */
+			p += n - 1;
+		} else
+			/* Not UTF-8: JSON must stay valid. */
+			buf_adds(b, "\\ufffd");
 	}
 	buf_addc(b, '"');
 }

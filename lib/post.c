@@ -190,6 +190,11 @@ check_serials(struct post *p, const struct material *mat, const char *list,
 				fail(p, "serial %s given twice", w[i]);
 				goto out;
 			}
+		if (x != NULL && x->reserved) {
+			fail(p, "serial %s is picked for delivery %llu", w[i],
+			    (unsigned long long)x->reserved);
+			goto out;
+		}
 		if (x == NULL || x->place != place || x->plant != plant ||
 		    (place == PL_OWN && x->sloc != sloc) ||
 		    (place != PL_OWN && x->customer != cust) ||
@@ -212,6 +217,61 @@ out:
 	return rc;
 }
 
+/* Is word w one of the words of list? */
+static int
+has_word(const char *list, const char *w)
+{
+	struct buf one = { 0 };
+	int found = 0;
+
+	while (!found && next_word(&list, &one))
+		found = strcmp(one.s, w) == 0;
+	buf_free(&one);
+	return found;
+}
+
+/*
+ * What a batch has free for an order or a pick: its stock, less every
+ * delivery not yet posted, less what open orders for this very batch
+ * still have to get (their claim less what they have delivered).
+ */
+static int64_t
+batch_free(struct state *s, int place, sid plant, sid sloc, sid cust,
+    sid material, sid batch)
+{
+	int64_t cl = claim_qty(s, place, plant, sloc, cust, material, batch) -
+	    resv_batch_orders(s, place, plant, sloc, cust, material, batch);
+
+	return stock_qty(s, place, plant, sloc, cust, material, batch) -
+	    resv_qty(s, place, plant, sloc, cust, material, batch) -
+	    (cl > 0 ? cl : 0);
+}
+
+/* Serials of material a delivery could take at a place and batch: not
+ * picked for a delivery, not named by an order other than order; counted
+ * up to cap. */
+static int64_t
+free_serials(struct state *s, sid material, int place, sid plant, sid sloc,
+    sid cust, sid batch, uint64_t order, int64_t cap)
+{
+	size_t i, from, to;
+	int64_t n = 0;
+
+	state_serial_range(s, material, &from, &to);
+	for (i = from; i < to && n < cap; i++) {
+		struct serial *x = &s->ser[i];
+
+		if (x->material != material || x->place != place ||
+		    x->plant != plant || x->batch != batch || x->reserved ||
+		    (x->ordered && x->ordered != order))
+			continue;
+		if (place == PL_OWN ? x->sloc != sloc : x->customer != cust)
+			continue;
+		n += QTY_SCALE;
+	}
+	return n < cap ? n : cap;
+}
+
 /* The price a return is credited at: the invoice of the serial where one
  * is given, else the customer's last invoice of the material and batch,
  * else prices.csv.  0 when none. */
@@ -229,7 +289,8 @@ invoice_of_serial(struct state *s, sid material, const char *serial)
 	    (b = state_billing(s, d->billing)) == NULL)
 		return NULL;
 	for (i = b->first; i < b->first + b->n; i++)
-		if (s->bitem[i].material == material)
+		if (s->bitem[i].material == material &&
+		    has_word(state_str(s, s->bitem[i].serials), serial))
 			return &s->bitem[i];
 	return NULL;
 }
@@ -330,9 +391,14 @@ post_order(struct post *p, int flow, const char *customer, const char *po,
 		avail = stock_qty(s, place, plant, sloc, cust, msid, SID_ALL) -
 		    claim_qty(s, place, plant, sloc, cust, msid, SID_ALL);
 		if (batch) {
+			/* The batch less its claims, less what deliveries of
+			 * orders without a batch have taken of it. */
 			int64_t b = stock_qty(s, place, plant, sloc, cust,
 			    msid, batch) - claim_qty(s, place, plant, sloc,
-			    cust, msid, batch);
+			    cust, msid, batch) - (resv_qty(s, place, plant, sloc,
+			    cust, msid, batch) - resv_batch_orders(s, place,
+			    plant, sloc, cust, msid, batch));
+
 			if (b < avail)
 				avail = b;
 		}
@@ -433,7 +499,7 @@ struct poolkey_v {
 
 static int
 batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
-    sid material, struct cand **out)
+    sid material, int serial_material, struct cand **out)
 {
 	struct state *s = p->st;
 	struct cand *c = NULL;
@@ -445,7 +511,7 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 		const struct poolkey_v *pk = (const void *)s->stock.e[i].k;
 		struct ientry *e;
 		uint32_t bk[2];
-		int64_t av, rv, cl;
+		int64_t av;
 
 		if (s->stock.e[i].nk != 6 || pk->place != (sid)place
 		    || pk->plant != plant || pk->material != material ||
@@ -453,13 +519,11 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 			continue;
 		if (place == PL_OWN ? pk->sloc != sloc : pk->customer != cust)
 			continue;
-		/* Free of a batch: stock less every delivery not yet posted
-		 * less what orders for this very batch still have to get. */
-		rv = resv_qty(s, place, plant, sloc, cust, material, pk->batch);
-		cl = claim_qty(s, place, plant, sloc, cust, material, pk->batch) -
-		    resv_batch_orders(s, place, plant, sloc, cust, material,
+		av = batch_free(s, place, plant, sloc, cust, material,
 		    pk->batch);
-		av = s->stock.e[i].v - rv - (cl > 0 ? cl : 0);
+		if (av > 0 && serial_material)
+			av = free_serials(s, material, place, plant, sloc, cust,
+			    pk->batch, 0, av);
 		if (av <= 0)
 			continue;
 		grow(&c, &cap, (size_t)n + 1, sizeof *c);
@@ -542,59 +606,67 @@ post_delivery(struct post *p, const struct dlv_req *rq, int n,
 		place = flow_source(o->flow);
 		if (oi->serials) {
 			/* Requested serials fix the batches: one delivery
-			 * item for each batch they are in. */
+			 * item for each batch they are in, of those named
+			 * serials still at the source and not picked (after
+			 * a short pick, the rest). */
 			struct buf store = { 0 }, list = { 0 };
 			char **w;
 			int nw = split_words(state_str(s, oi->serials), &w,
-			    &store), j, done;
-			char *used = xcalloc((size_t)nw + 1, 1);
+			    &store), j, m2, rc = 0;
+			char *take = xcalloc((size_t)nw + 1, 1);
+			int64_t want = open;
 
-			for (j = 0, done = 0; j < nw; j++) {
+			for (j = 0; j < nw && want > 0; j++) {
+				struct serial *x = state_serial(s, oi->material,
+				    state_find(s, w[j]));
+
+				if (x == NULL || x->reserved ||
+				    x->place != place || x->plant != oi->plant ||
+				    (place == PL_OWN ? x->sloc != oi->sloc :
+				    x->customer != o->customer))
+					continue;
+				take[j] = 1;
+				want -= QTY_SCALE;
+			}
+			for (j = 0; j < nw && rc == 0; j++) {
 				struct serial *x;
-				int m2;
 
-				if (used[j])
+				if (take[j] != 1)
 					continue;
 				x = state_serial(s, oi->material,
 				    state_find(s, w[j]));
-				if (x == NULL)
-					continue;
 				buf_reset(&list);
 				for (m2 = j; m2 < nw; m2++) {
 					struct serial *y = state_serial(s,
 					    oi->material, state_find(s, w[m2]));
 
-					if (!used[m2] && y && y->batch == x->batch) {
+					if (take[m2] == 1 && y->batch == x->batch) {
 						if (list.len)
 							buf_addc(&list, ' ');
 						buf_adds(&list, w[m2]);
-						used[m2] = 1;
-						done++;
+						take[m2] = 2;
 					}
 				}
-				if (emit_ditem(p, dno, &item, o, oi,
+				rc = emit_ditem(p, dno, &item, o, oi,
 				    pl->ship_point, x->batch,
 				    (int64_t)count_words(list.s) * QTY_SCALE,
-				    list.s) < 0) {
-					free(used); free(w);
-					buf_free(&store); buf_free(&list);
-					return -1;
-				}
+				    list.s);
+				open -= (int64_t)count_words(list.s) * QTY_SCALE;
 			}
-			free(used);
+			free(take);
 			free(w);
 			buf_free(&store);
 			buf_free(&list);
-			if (done < nw)
-				return fail(p, "order %llu item %d: a serial "
-				    "no longer exists",
-				    (unsigned long long)oi->order, oi->item);
+			if (rc < 0)
+				return -1;
+			if (open > 0)
+				(*short_items)++;
 			continue;
 		}
 		if (mat->batch && oi->batch == 0) {
 			struct cand *c;
 			int nc = batch_candidates(p, place, oi->plant, oi->sloc,
-			    o->customer, oi->material, &c), j;
+			    o->customer, oi->material, mat->serial, &c), j;
 
 			for (j = 0; j < nc && open > 0; j++) {
 				int64_t q = c[j].avail < open ? c[j].avail : open;
@@ -750,6 +822,28 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 		if (!mat->batch && *batch)
 			return fail(p, "item %d: material %s is not managed in "
 			    "batches", di->item, mat->id);
+		if (mat->batch && picked > 0 &&
+		    strcmp(batch, state_str(s, di->batch)) != 0) {
+			struct oitem *oi = state_oitem(s, di->order,
+			    di->order_item);
+			sid b = state_find(s, batch);
+			char fb[NUM_BUFSZ];
+			int64_t fr;
+
+			/* Another batch than planned: the order may ask for
+			 * its own, and the new one must have it free. */
+			if (oi && oi->batch)
+				return fail(p, "item %d: order %llu asks for "
+				    "batch %s", di->item,
+				    (unsigned long long)di->order,
+				    state_str(s, oi->batch));
+			fr = b ? batch_free(s, place, di->plant, di->sloc,
+			    d->customer, di->material, b) : 0;
+			if (fr < picked)
+				return fail(p, "item %d: batch %s has %s free",
+				    di->item, batch, qty_fmt(fr < 0 ? 0 : fr,
+				    fb));
+		}
 		buf_reset(&ser);
 		serials = r && r->serials && *r->serials ? r->serials : "";
 		if (*serials == '\0' && di->serials &&

@@ -187,6 +187,11 @@ on_field(void *s, size_t len, void *data)
 		    REC_MAXFIELD);
 		return;
 	}
+	if (len && memchr(s, '\0', len) != NULL) {
+		/* A NUL would silently cut the value short. */
+		set_err(r, r->field_line, "NUL byte in field %zu", w->n + 1);
+		return;
+	}
 	if (w->n >= REC_MAXCOLS) {
 		set_err(r, r->build.line, "more than %d fields",
 		    REC_MAXCOLS);

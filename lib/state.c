@@ -116,7 +116,8 @@ const char *
 state_str(const struct state *s, sid id)
 {
 	if (id < s->nmstr)
-		return s->mblob + s->mstroff[id];
+		return s->mstroff[id] < s->nmblob ? s->mblob + s->mstroff[id] :
+		    "";
 	if (id < s->nstr)
 		return s->hstr[id - s->nmstr];
 	return "";
@@ -137,7 +138,8 @@ str_slot(const struct state *s, const char *str, size_t n)
 	for (i = str_hash(str, n) & mask;; i = (i + 1) & mask) {
 		uint32_t v = s->islot[i];
 
-		if (v == 0 || strcmp(state_str(s, v - 1), str) == 0)
+		if (v == 0 || v > s->nstr ||
+		    strcmp(state_str(s, v - 1), str) == 0)
 			return &s->islot[i];
 	}
 }

@@ -20,6 +20,13 @@
 #include "util.h"
 
 typedef uint32_t sid;		/* an interned string; 0 is "" */
+
+/*
+ * The meaning of the state's arrays and map entries: a cache written under
+ * another version is ignored.  Raise it with any change to what a field or
+ * key holds, even when no size changes.
+ */
+#define STATE_VERSION 7
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
@@ -125,7 +132,7 @@ struct state {
 	 */
 	const char *mblob;
 	const uint64_t *mstroff;
-	size_t nmstr;
+	size_t nmstr, nmblob;
 	char **hstr;
 	size_t nhstr, caphstr;
 	size_t nstr;			/* nmstr + nhstr */

@@ -167,8 +167,8 @@ map_find(const struct map *m, const void *key, size_t klen, uint64_t h)
 	struct map_entry *e;
 
 	for (i = h & mask;; i = (i + 1) & mask) {
-		if (m->slot[i] == 0)
-			return &m->slot[i];
+		if (m->slot[i] == 0 || m->slot[i] > m->n)
+			return &m->slot[i];	/* (a damaged slot reads empty) */
 		e = &m->e[m->slot[i] - 1];
 		if (e->hash == h && e->klen == klen &&
 		    memcmp(e->key, key, klen) == 0)
@@ -412,8 +412,8 @@ imap_find(const struct imap *m, const uint32_t *k, int nk, uint64_t h)
 	for (i = h & mask;; i = (i + 1) & mask) {
 		const struct ientry *e;
 
-		if (m->slot[i] == 0)
-			return &m->slot[i];
+		if (m->slot[i] == 0 || m->slot[i] > m->n)
+			return &m->slot[i];	/* (a damaged slot reads empty) */
 		e = &m->e[m->slot[i] - 1];
 		if (e->nk == (uint32_t)nk &&
 		    memcmp(e->k, k, (size_t)nk * sizeof *k) == 0)
@@ -429,7 +429,7 @@ imap_get(const struct imap *m, const uint32_t *k, int nk)
 	if (m->nslot == 0)
 		return NULL;
 	s = imap_find(m, k, nk, ikey_hash(k, nk));
-	return *s ? &m->e[*s - 1] : NULL;
+	return *s && *s <= m->n ? &m->e[*s - 1] : NULL;
 }
 
 /* Copy arrays that live in a file mapping to the heap before changing
@@ -499,7 +499,7 @@ imap_put(struct imap *m, const uint32_t *k, int nk, int *added)
 	if (m->nslot == 0 || (m->n + 1) * 2 > m->nslot)
 		imap_rehash(m, m->nslot ? m->nslot * 2 : 64);
 	s = imap_find(m, k, nk, h);
-	if (*s)
+	if (*s && *s <= m->n)
 		return &m->e[*s - 1];
 	if (m->n + 1 > m->cap) {
 		imap_unmap(m);
