@@ -246,6 +246,14 @@ count(struct stage *s, const char *path, const char *po)
 		stage_free(s);
 		return 2;
 	}
+	if (rec_duplicate(in) != NULL) {
+		fprintf(stderr, "%s: %s: column '%s' appears twice\n",
+		    s->o->prog, strcmp(path, "-") == 0 ? "input" : path,
+		    rec_duplicate(in));
+		rec_close(in, err);
+		stage_free(s);
+		return 2;
+	}
 	out = out_open(stdout, (enum out_fmt)s->o->fmt, *po ? 8 : 7, cols);
 	while ((rc = rec_next(in)) > 0) {
 		const char *cust = rec_get(in, "customer");

@@ -708,3 +708,15 @@ rec_check_gzip(const char *path, char *err)
 	}
 	return 0;
 }
+
+const char *
+rec_duplicate(const struct rec_in *r)
+{
+	int i, j;
+
+	for (i = 1; i < rec_ncols(r); i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(rec_colname(r, i), rec_colname(r, j)) == 0)
+				return rec_colname(r, i);
+	return NULL;
+}

@@ -49,6 +49,8 @@ int rec_ncols(const struct rec_in *r);
 const char *rec_colname(const struct rec_in *r, int i);
 /* Index of the column named name, or -1. */
 int rec_col(const struct rec_in *r, const char *name);
+/* The first column name the header has twice, or NULL. */
+const char *rec_duplicate(const struct rec_in *r);
 
 /*
  * Read the next row.  Returns 1 when a row is available, 0 at the end of

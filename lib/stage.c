@@ -223,21 +223,18 @@ stage_input(struct stage *s, const char *path, uint64_t cols)
 		s->eof = 0;
 		return 0;
 	}
+	if (rec_duplicate(s->in) != NULL) {
+		/* Which one would pass through, which one be read?  Neither
+		 * guess is safe. */
+		fprintf(stderr, "%s: %s: column '%s' appears twice\n",
+		    s->o->prog, s->in_name ? s->in_name : "input",
+		    rec_duplicate(s->in));
+		s->status = 2;
+		return -1;
+	}
 	s->nin = rec_ncols(s->in);
 	s->in_names = xcalloc((size_t)s->nin + 1, sizeof *s->in_names);
 	for (i = 0; i < s->nin; i++) {
-		for (c = 0; c < i; c++)
-			if (strcmp(rec_colname(s->in, c),
-			    rec_colname(s->in, i)) == 0) {
-				/* Which one would pass through, which one be
-				 * read? Neither guess is safe. */
-				fprintf(stderr, "%s: %s: column '%s' appears "
-				    "twice\n", s->o->prog, s->in_name ?
-				    s->in_name : "input", rec_colname(s->in, i));
-				s->nin = i;
-				s->status = 2;
-				return -1;
-			}
 		s->in_names[i] = xstrdup(rec_colname(s->in, i));
 		for (c = 0; c < NCOL; c++)
 			if (strcmp(s->in_names[i], col_names[c]) == 0 &&
