@@ -90,6 +90,10 @@ like "$(cat "$T/err")" "column 'qty' appears twice" "... and which"
 # JSON output stays valid whatever bytes pass through.
 printf 'note,customer,material,qty\n\377\376 x,100001,H11,1\n' | cs-order -f fillup -o json >"$T/j"
 like "$(cat "$T/j")" '^\{"note":"\\ufffd\\ufffd x",' "bytes that are not UTF-8 are written as U+FFFD"
+printf 'note,customer,material,qty\n\355\240\200,100001,H11,1\n' | cs-order -f fillup -o json >"$T/j"
+like "$(cat "$T/j")" '^\{"note":"\\ufffd\\ufffd\\ufffd",' "an encoded surrogate is not UTF-8 either"
+printf 'customer,material,batch,qty,qty\n100001,H11,,1,2\n' | cs-stock --count - >"$T/out" 2>"$T/err"
+is "$?:$(wc -c <"$T/out" | tr -d ' ')" "2:0" "a count with a column named twice: exit 2, nothing written"
 
 # Many orders of one customer in a row make deliveries of at most 1000.
 printf 'material,plant,sloc,batch,serials,qty\nH21,1000,1040,,,100000\n' | cs-issue --initial >/dev/null
@@ -97,6 +101,9 @@ awk 'BEGIN { print "customer,material,qty,po"
     for (i = 0; i < 2500; i++) printf "100001,H21,1,M%d\n", i }' >"$T/many.csv"
 cs-order -f fillup "$T/many.csv" | cs-deliver >"$T/d.csv"
 is "$?" 0 "2500 orders of one customer through cs-deliver: exit 0"
-is "$(col delivery <"$T/d.csv" | sort -u | wc -l | tr -d ' ')" 3 "... three deliveries"
+is "$(col delivery <"$T/d.csv" | sort | uniq -c |
+    awk '$1 > m { m = $1 } END { print (m <= 1000 && m > 0) ? "yes" : m }')" \
+    yes "... deliveries of at most 1000 orders (how many depends on how the rows arrive)"
+is "$(sed 1d "$T/d.csv" | wc -l | tr -d ' ')" 2500 "... all 2500 delivered"
 is "$(cs-stock --check >/dev/null 2>&1; echo $?)" 0 "cs-stock --check passes"
 done_testing
