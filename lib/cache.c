@@ -19,7 +19,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +185,35 @@ map_of(const struct state *s, int i)
 	return m[i];
 }
 
+/* Remove the temporary files of cache writers that died before their
+ * rename: .journal.cache.PID whose process is gone. */
+static void
+remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = { 0 };
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, ".journal.cache.", 15) != 0)
+			continue;
+		pid = strtol(e->d_name + 15, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.s);
+	}
+	closedir(d);
+	buf_free(&p);
+}
+
 int
 cache_save(const struct state *s, const struct journal *j, const char *dir)
 {
@@ -233,6 +264,7 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 
 	buf_printf(&path, "%s/journal.cache", dir);
 	buf_printf(&tmp, "%s/.journal.cache.%ld", dir, (long)getpid());
+	remove_stale(dir);
 	o.fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (o.fd < 0)
 		goto out;

@@ -68,4 +68,11 @@ is "$(stock consignment H21 100003)" 400 "400 more orders through cached state"
 is "$(cs-stock --check >/dev/null 2>&1; echo $?)" 0 "cs-stock --check (full replay) passes"
 is "$(CS_NOCACHE=1 cs-stock | cksum)" "$(cs-stock | cksum)" \
     "after growing: cache and full replay agree"
+
+# A cache writer that died before its rename leaves a temporary file; the
+# next writer of the cache removes it.
+: >"$CS_DIR/.journal.cache.999999"
+cs-order -f fillup -c 100003 H21:1 | cs-deliver | cs-pick | cs-issue >/dev/null
+is "$(ls -a "$CS_DIR" | grep -c '^\.journal\.cache\.')" 0 \
+    "a dead writer's temporary cache file is removed"
 done_testing
