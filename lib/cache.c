@@ -10,11 +10,14 @@
  * there), so appending does not copy it; an array that outgrows its room
  * is copied to the heap (see sgrow in state.c and imap in util.c).
  *
- * Layout: a header (magic, build signature, the journal end, transaction
- * and commit record it matches, counts, and a section table), its CRC-32,
- * then the sections, each 64-byte aligned.  The header is checked; the
- * sections are trusted as written (temporary file, fsync, rename):
- * cs-stock --check replays the journal itself.
+ * Layout: a header (magic, build signature with the state version, the
+ * journal end, transaction and commit record it matches, counts, the
+ * section table and a CRC-32 of each section), its own CRC-32, then the
+ * sections, each 64-byte aligned.  The header is checked, and so are the
+ * sections of stock, claims and reservations, which decide what may be
+ * sold and do not grow with history; the history-sized sections are
+ * trusted as written (temporary file, fsync, rename), their indexes
+ * bounds-checked on use.  cs-stock --check replays the journal itself.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>

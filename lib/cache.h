@@ -2,15 +2,16 @@
  * cache.h - the derived state cache beside the journal.
  *
  * DIR/journal.cache holds the replayed state as of a transaction boundary
- * of the journal: strings, documents, serials, stock, claims, in one
- * binary image with a CRC-32.  A tool loads it and replays only the
- * journal's tail, so start-up reads the state at memory speed instead of
- * parsing the whole history.  The cache names the journal offset, the
- * transaction number and the bytes of the commit record it ends at; when
- * the journal no longer has that commit record at that offset (replaced,
- * truncated), or the file is damaged or from another build, it is ignored
- * and rebuilt.  It may be deleted at any time.  cs-stock --check never
- * uses it.
+ * of the journal: strings, documents, serials, stock, claims, laid out as
+ * the state's own arrays so that loading is one mmap(2) and start-up does
+ * not grow with the history it holds; a tool then replays only the
+ * journal's tail.  The cache names the state's version, the journal
+ * offset, the transaction number and the bytes of the commit record it
+ * ends at; when the journal no longer has that commit record at that
+ * offset (replaced, truncated), or the header, the stock, claim and
+ * reservation sections are damaged, or it is from another build or state
+ * version, it is ignored and rebuilt.  It may be deleted at any time.
+ * cs-stock --check never uses it.
  */
 #ifndef CS_CACHE_H
 #define CS_CACHE_H
