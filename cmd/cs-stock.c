@@ -30,12 +30,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-struct pk {
-	sid place, plant, sloc, customer, material, batch;
-};
-
 struct line {
-	const struct pk *k;
+	const struct stock_key *k;
 	int64_t qty;
 };
 
@@ -44,8 +40,8 @@ static struct state *cmp_st;
 static int
 line_cmp(const void *a, const void *b)
 {
-	const struct pk *x = ((const struct line *)a)->k;
-	const struct pk *y = ((const struct line *)b)->k;
+	const struct stock_key *x = ((const struct line *)a)->k;
+	const struct stock_key *y = ((const struct line *)b)->k;
 	int c;
 
 	if ((c = natcmp(state_str(cmp_st, x->plant), state_str(cmp_st,
@@ -89,7 +85,7 @@ overview(struct stage *s, const char *cust, const char *mat)
 	size_t n = 0, cap = 0, i;
 
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].k;
+		const struct stock_key *k = (const void *)st->stock.e[i].k;
 
 		if (st->stock.e[i].v == 0 || k->batch == SID_ALL ||
 		    (k->place != PL_OWN && k->place != PL_CONSIG))
@@ -108,7 +104,7 @@ overview(struct stage *s, const char *cust, const char *mat)
 	if (n > 1)
 		qsort(l, n, sizeof *l, line_cmp);
 	for (i = 0; i < n; i++) {
-		const struct pk *k = l[i].k;
+		const struct stock_key *k = l[i].k;
 		const struct material *m = master_material(&s->m,
 		    state_str(st, k->material));
 		char qb[NUM_BUFSZ], vb[NUM_BUFSZ];
@@ -203,7 +199,7 @@ book_qty(struct state *st, const char *cust, const char *mat,
 		return 0;
 	/* Summed over plants: a count knows no plant. */
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].k;
+		const struct stock_key *k = (const void *)st->stock.e[i].k;
 
 		if (k->place == PL_CONSIG && k->customer == c &&
 		    k->material == m && k->batch == b)
@@ -329,7 +325,7 @@ check(struct stage *s)
 	char a[NUM_BUFSZ], b[NUM_BUFSZ];
 
 	for (i = 0; i < st->stock.n; i++) {
-		const struct pk *k = (const void *)st->stock.e[i].k;
+		const struct stock_key *k = (const void *)st->stock.e[i].k;
 
 		if (k->batch == SID_ALL)
 			continue;

@@ -493,10 +493,6 @@ cand_cmp(const void *a, const void *b)
 	return natcmp(x->name, y->name);
 }
 
-struct poolkey_v {
-	sid place, plant, sloc, customer, material, batch;
-};
-
 static int
 batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
     sid material, int serial_material, struct cand **out)
@@ -508,7 +504,7 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 	struct buf k = { 0 };
 
 	for (i = 0; i < s->stock.n; i++) {
-		const struct poolkey_v *pk = (const void *)s->stock.e[i].k;
+		const struct stock_key *pk = (const void *)s->stock.e[i].k;
 		struct ientry *e;
 		uint32_t bk[2];
 		int64_t av;
@@ -1066,7 +1062,6 @@ post_initial(struct post *p, const char *material, const char *plant,
 	    pl->sloc, batch, "", qty_fmt(qty, qb), serials,
 	    amt_fmt(mat->cost, cur_places(mat->currency), cb), mat->currency,
 	    "", "");
-	(void)s;
 	*matdoc = md;
 	return 0;
 }

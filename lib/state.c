@@ -363,10 +363,6 @@ state_rollback(struct state *s)
 
 /* --- pools ---------------------------------------------------------- */
 
-struct poolkey {
-	sid place, plant, sloc, customer, material, batch;
-};
-
 static struct ientry *
 pool_entry(struct imap *m, int place, sid plant, sid sloc, sid customer,
     sid material, sid batch, size_t *idx, int create)

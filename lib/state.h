@@ -116,6 +116,12 @@ struct serial {
 
 struct undo;
 
+/* The key of a stock, claim or reservation entry as the maps hold it (the
+ * k words of its struct ientry). */
+struct stock_key {
+	sid place, plant, sloc, customer, material, batch;
+};
+
 /* Where a savepoint or a record began: what to undo back to. */
 struct state_mark {
 	size_t nundo, n[10], wm[4];

@@ -631,11 +631,6 @@ has_line(const struct buf *tx, const char *line)
 	return 0;
 }
 
-/* The pool key layout of lib/state.c, to walk every pool of a map. */
-struct poolkey_t {
-	sid place, plant, sloc, customer, material, batch;
-};
-
 static sid
 xlate(struct state *from, struct state *to, sid id)
 {
@@ -654,7 +649,7 @@ pools_differ(struct state *a, const struct imap *m, struct state *b,
 	int d = 0;
 
 	for (i = 0; i < m->n; i++) {
-		struct poolkey_t k;
+		struct stock_key k;
 		int64_t v;
 
 		if (m->e[i].nk * sizeof(uint32_t) != sizeof k) {
