@@ -152,14 +152,7 @@ goods_batch(struct stage *s)
 static int
 picked_unposted(struct state *st, const struct delivery *d)
 {
-	size_t k;
-
-	if (d->deleted || d->matdoc)
-		return 0;
-	for (k = d->first; k < d->first + d->n; k++)
-		if (st->ditem[k].picked < 0)
-			return 0;
-	return 1;
+	return !d->deleted && !d->matdoc && delivery_unpicked(st, d) == 0;
 }
 
 int

@@ -120,14 +120,7 @@ pick_batch(struct stage *s)
 static int
 unpicked(struct state *st, const struct delivery *d)
 {
-	size_t k;
-
-	if (d->deleted || d->matdoc)
-		return 0;
-	for (k = d->first; k < d->first + d->n; k++)
-		if (st->ditem[k].picked < 0)
-			return 1;
-	return 0;
+	return !d->deleted && !d->matdoc && delivery_unpicked(st, d) > 0;
 }
 
 int

@@ -768,7 +768,7 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 	struct delivery *d = state_delivery(s, dno);
 	char db[24], ib[24], qb[NUM_BUFSZ];
 	size_t i;
-	int picked_before = 0, todo = 0, place;
+	int todo = 0, place;
 	struct buf ser = { 0 };
 
 	if (d == NULL)
@@ -777,10 +777,7 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 		return fail(p, "delivery %llu is deleted",
 		    (unsigned long long)dno);
 	place = flow_source(d->flow);
-	for (i = d->first; i < d->first + d->n; i++)
-		if (s->ditem[i].picked >= 0)
-			picked_before++;
-	if (d->matdoc || picked_before == (int)d->n) {
+	if (d->matdoc || delivery_unpicked(s, d) == 0) {
 		buf_reset(&p->note);
 		buf_printf(&p->note, "delivery %llu is %s already",
 		    (unsigned long long)dno, d->matdoc ? "posted" : "picked");

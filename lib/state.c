@@ -802,6 +802,16 @@ state_oitem(struct state *s, uint64_t order, int item)
 	return find_oitem(s, order, item, &i);
 }
 
+size_t
+delivery_unpicked(const struct state *s, const struct delivery *d)
+{
+	size_t i, n = 0;
+
+	for (i = d->first; i < d->first + d->n; i++)
+		n += s->ditem[i].picked < 0;
+	return n;
+}
+
 struct ditem *
 state_ditem(struct state *s, uint64_t delivery, int item)
 {

@@ -250,6 +250,8 @@ struct serial *state_serial(struct state *s, sid material, sid serial);
 /* The range of s->ser that holds every serial of material: [*from, *to). */
 void state_serial_range(struct state *s, sid material, size_t *from,
     size_t *to);
+/* Items of delivery d not picked yet. */
+size_t delivery_unpicked(const struct state *s, const struct delivery *d);
 /* An item of an order or delivery; NULL when there is none. */
 struct oitem *state_oitem(struct state *s, uint64_t order, int item);
 struct ditem *state_ditem(struct state *s, uint64_t delivery, int item);
