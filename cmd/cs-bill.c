@@ -284,7 +284,7 @@ billing_due(struct state *st, const struct delivery *d)
 {
 	struct order *o;
 
-	if (d->deleted || !d->matdoc || d->billing ||
+	if (d->deleted || !d->matdoc || d->reversal || d->billing ||
 	    (d->flow != FL_ISSUE && d->flow != FL_RETURN) || d->n == 0)
 		return 0;
 	o = state_order(st, st->ditem[d->first].order);
@@ -329,9 +329,9 @@ main(int argc, char *argv[])
 		stage_open(&s, &o, "cs-bill", COL(C_CUSTOMER) | COL(C_BILLING) |
 		    COL(C_BILLING_TYPE) | COL(C_GROSS) | COL(C_CURRENCY), 1);
 		struct act can = { C_BILLING, -1, "billing", cancel_billing,
-		    emit_head };
+		    emit_head, 0, NULL, 0 };
 		struct act rel = { C_BILLING, -1, "billing", release_billing,
-		    emit_head };
+		    emit_head, 0, NULL, 0 };
 
 		return stage_act(&s, cancel ? &can : &rel, argc, argv);
 	}

@@ -251,7 +251,7 @@ main(int argc, char *argv[])
 		stage_open(&s, &o, "cs-deliver", COL(C_DELIVERY) | COL(C_FLOW) |
 		    COL(C_CUSTOMER), 1);
 		struct act a = { C_DELIVERY, -1, "delivery",
-		    delete_delivery, emit_head };
+		    delete_delivery, emit_head, 0, NULL, 0 };
 
 		return stage_act(&s, &a, argc, argv);
 	}

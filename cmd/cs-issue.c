@@ -17,14 +17,17 @@
 #include "stage.h"
 
 #define USAGE "usage: cs-issue [-d dir] [--date date] [-o csv|table|json] " \
-	"[--reject file]\n                [--due | --initial] [file ...]\n"
+	"[--reject file]\n                [--due | --initial] [file ...]\n" \
+	"       cs-issue --reverse [-d dir] [--date date] [-o csv|table|json]\n" \
+	"                [--reject file] [delivery | matdoc ...]\n"
 
-enum { OPT_DUE = OPT_TOOL, OPT_INITIAL };
+enum { OPT_DUE = OPT_TOOL, OPT_INITIAL, OPT_REVERSE };
 
 static const struct option longopts[] = {
 	COMMON_LONG,
 	{ "due", no_argument, NULL, OPT_DUE },
 	{ "initial", no_argument, NULL, OPT_INITIAL },
+	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -148,6 +151,45 @@ goods_batch(struct stage *s)
 	stage_commit(s);
 }
 
+static int
+reverse_one(struct stage *s, uint64_t no, int item)
+{
+	uint64_t md;
+
+	return post_reverse(&s->p, no, &md);
+}
+
+/* The reversal just posted for no: the last material document. */
+static void
+emit_reversal(struct stage *s, uint64_t no, const char **v, char *scratch)
+{
+	struct state *st = &s->st;
+	struct matdoc *m = &st->matdoc[st->nmatdoc - 1];
+	struct delivery *d = state_delivery(st, m->delivery);
+
+	snprintf(scratch, 24, "%llu",
+	    (unsigned long long)(MATDOC_BASE + st->nmatdoc - 1));
+	snprintf(scratch + 24, 24, "%llu", (unsigned long long)m->delivery);
+	snprintf(scratch + 48, 8, "%d", m->mvt);
+	date_fmt(m->date, scratch + 56);
+	v[C_MATDOC] = scratch;
+	v[C_DELIVERY] = m->delivery ? scratch + 24 : "";
+	v[C_MVT] = scratch + 48;
+	v[C_DATE] = scratch + 56;
+	v[C_FLOW] = d ? flow_name(d->flow) : "";
+	v[C_CUSTOMER] = d ? state_str(st, d->customer) : "";
+}
+
+static void
+emit_reversed(struct stage *s, uint64_t no, const char **x, char *scratch)
+{
+	struct state *st = &s->st;
+
+	snprintf(scratch, 24, "%llu",
+	    (unsigned long long)st->matdoc[st->nmatdoc - 1].reverses);
+	x[0] = scratch;
+}
+
 /* Due for goods issue: every item picked, not posted. */
 static int
 picked_unposted(struct state *st, const struct delivery *d)
@@ -160,7 +202,7 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct stage s;
-	int c, due = 0, initial = 0;
+	int c, due = 0, initial = 0, reverse = 0;
 	uint64_t own;
 
 	opts_init(&o, "cs-issue", USAGE);
@@ -175,14 +217,29 @@ main(int argc, char *argv[])
 		case OPT_INITIAL:
 			initial = 1;
 			break;
+		case OPT_REVERSE:
+			reverse = 1;
+			break;
 		default:
 			usage_exit(&o);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((due && initial) || (due && argc > 0))
+	if (due + initial + reverse > 1 || (due && argc > 0))
 		usage_exit(&o);
+	if (reverse) {
+		static const char *rev_cols[] = { "reversed" };
+		struct act a = { C_MATDOC, -1, "document", reverse_one,
+		    emit_reversal, C_DELIVERY, emit_reversed, COL(C_FLOW) |
+		    COL(C_CUSTOMER) | COL(C_DELIVERY) };
+
+		stage_open(&s, &o, "cs-issue", COL(C_MATDOC) | COL(C_MVT) |
+		    COL(C_DATE), 1);
+		s.extra = rev_cols;
+		s.nextra = 1;
+		return stage_act(&s, &a, argc, argv);
+	}
 	own = COL(C_MATDOC) | COL(C_MATDOC_ITEM) | COL(C_MVT) | COL(C_DATE);
 	stage_open(&s, &o, "cs-issue", own, 1);
 	s.same_doc = initial ? NULL : same_delivery;

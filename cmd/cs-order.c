@@ -269,9 +269,9 @@ main(int argc, char *argv[])
 		    COL(C_FLOW) | COL(C_ORDER) | COL(C_CUSTOMER) | COL(C_BLOCK),
 		    1);
 		struct act rel = { C_ORDER, -1, "order", release_order,
-		    emit_head };
+		    emit_head, 0, NULL, 0 };
 		struct act rej = { C_ORDER, C_ORDER_ITEM, "order", reject_item,
-		    emit_head };
+		    emit_head, 0, NULL, 0 };
 
 		c = stage_act(&s, release ? &rel : &rej, argc, argv);
 		free(nv);

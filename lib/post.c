@@ -1006,6 +1006,102 @@ post_goods(struct post *p, uint64_t dno, uint64_t *matdoc)
 }
 
 int
+post_reverse(struct post *p, uint64_t no, uint64_t *reversal)
+{
+	struct state *s = p->st;
+	struct matdoc *m;
+	struct delivery *d = NULL;
+	const struct mvt_rule *ru;
+	uint64_t md = no, rmd = next_matdoc(s), dno;
+	char mb[24], ob[24], db[24], ib[24], vb[8], qb[NUM_BUFSZ],
+	    cb[NUM_BUFSZ], xb[24];
+	int64_t value = 0, v;
+	const char *cur = "", *cust;
+	size_t i;
+
+	if (no >= DELIV_BASE && no <= DELIV_LAST) {
+		if ((d = state_delivery(s, no)) == NULL)
+			return fail(p, "no delivery %llu",
+			    (unsigned long long)no);
+		if (d->deleted)
+			return fail(p, "delivery %llu is deleted",
+			    (unsigned long long)no);
+		if (!d->matdoc)
+			return fail(p, "delivery %llu is not posted",
+			    (unsigned long long)no);
+		md = d->matdoc;
+	} else if (no < MATDOC_BASE || no > MATDOC_LAST)
+		return fail(p, "%llu is neither a delivery nor a material "
+		    "document", (unsigned long long)no);
+	if ((m = state_matdoc(s, md)) == NULL)
+		return fail(p, "no material document %llu",
+		    (unsigned long long)md);
+	if (m->reverses)
+		return fail(p, "material document %llu reverses %llu itself: "
+		    "post the movement anew instead", (unsigned long long)md,
+		    (unsigned long long)m->reverses);
+	if (m->reversed_by)
+		return fail(p, "material document %llu is reversed already by "
+		    "%llu", (unsigned long long)md,
+		    (unsigned long long)m->reversed_by);
+	dno = m->delivery;
+	if (dno && (d = state_delivery(s, dno)) != NULL && d->billing)
+		return fail(p, "delivery %llu is billed in billing document "
+		    "%llu: cancel it first (cs-bill --cancel)",
+		    (unsigned long long)dno, (unsigned long long)d->billing);
+	if (p->day < m->date) {
+		date_fmt(m->date, db);
+		return fail(p, "material document %llu is dated %s, after %s",
+		    (unsigned long long)md, db, p->date);
+	}
+	if (rmd > MATDOC_LAST)
+		return fail(p, "material document number range exhausted");
+	switch (m->mvt) {
+	case 561: ru = mvt_rule(562); break;
+	case 631: ru = mvt_rule(632); break;
+	case 632: ru = mvt_rule(631); break;
+	case 633: ru = mvt_rule(634); break;
+	case 634: ru = mvt_rule(633); break;
+	default: ru = NULL;
+	}
+	if (ru == NULL)
+		return fail(p, "material document %llu (movement %d) cannot be "
+		    "reversed", (unsigned long long)md, m->mvt);
+	cust = d ? state_str(s, d->customer) : "";
+	EMIT(p, "V", u64(rmd, mb), u64(md, ob), p->date,
+	    dno ? u64(dno, db) : "");
+	/* The state may have moved its arrays: look the original up anew
+	 * for each item. */
+	for (i = 0; i < state_matdoc(s, md)->n; i++) {
+		const struct mitem *mi = &s->mitem[state_matdoc(s, md)->first +
+		    i];
+		cur = state_str(s, mi->currency);
+		if (num_muldiv(mi->qty, mi->cost, QTY_SCALE, &v) ||
+		    num_add(value, v, &value))
+			return fail(p, "value out of range");
+		snprintf(vb, sizeof vb, "%d", ru->mvt);
+		EMIT(p, "M", u64(rmd, mb), itoa10(mi->item, ib), vb, p->date,
+		    state_str(s, mi->material), state_str(s, mi->plant),
+		    state_str(s, mi->sloc), state_str(s, mi->batch),
+		    state_str(s, mi->customer), qty_fmt(mi->qty, qb),
+		    state_str(s, mi->serials), amt_fmt(mi->cost, cur_places(cur), cb), cur,
+		    dno ? u64(dno, db) : "",
+		    dno ? itoa10(mi->delivery_item, xb) : "");
+	}
+	/* The cost posting goes back the way it came. */
+	if (state_matdoc(s, md)->accdoc && value) {
+		if (ru->mvt == 634 && emit_acc2(p, "inventory", "cogs", value,
+		    cur, cust, "matdoc", u64(rmd, mb)) < 0)
+			return -1;
+		if (ru->mvt == 633 && emit_acc2(p, "cogs", "inventory", value,
+		    cur, cust, "matdoc", u64(rmd, mb)) < 0)
+			return -1;
+	}
+	*reversal = rmd;
+	return 0;
+}
+
+int
 post_initial(struct post *p, const char *material, const char *plant,
     const char *sloc, const char *batch, const char *serials,
     const char *qtys, uint64_t *matdoc)
@@ -1106,6 +1202,11 @@ post_billing(struct post *p, const uint64_t *dn, int n, uint64_t *billing)
 		if (d->deleted || !d->matdoc)
 			return fail(p, "delivery %llu is not posted",
 			    (unsigned long long)dn[k]);
+		if (d->reversal)
+			return fail(p, "delivery %llu: its goods movement is "
+			    "reversed by material document %llu",
+			    (unsigned long long)dn[k],
+			    (unsigned long long)d->reversal);
 		if (d->billing)
 			return fail(p, "delivery %llu is billed already in "
 			    "%llu", (unsigned long long)dn[k],

@@ -107,6 +107,17 @@ int post_pick(struct post *p, uint64_t delivery, const struct pick_req *it,
  */
 int post_goods(struct post *p, uint64_t delivery, uint64_t *matdoc);
 
+/*
+ * Reverse the goods movement of a delivery, or a material document (an
+ * initial entry too), with the opposite movement type (561/562, 631/632,
+ * 633/634) of the same items, and its cost posting where it had one.  The
+ * delivery is closed and its order items are open again.  Refused when the
+ * delivery is billed, the document is reversed already or is a reversal,
+ * or the goods are no longer where the original put them.  Returns 0 with
+ * *reversal set, or -1.
+ */
+int post_reverse(struct post *p, uint64_t no, uint64_t *reversal);
+
 /* Initial entry 561 of one row.  Returns 0 with *matdoc set, or -1. */
 int post_initial(struct post *p, const char *material, const char *plant,
     const char *sloc, const char *batch, const char *serials,

@@ -738,7 +738,7 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 	int i;
 
 	if (argc > 0) {
-		stage_input(s, NULL, COL(a->col) |
+		stage_input(s, NULL, COL(a->col) | a->cols |
 		    (a->item_col >= 0 ? COL(a->item_col) : 0));
 		for (i = 0; i < argc; i++) {
 			const char *v[NCOL] = { 0 };
@@ -760,7 +760,9 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 		stage_lock(s);
 		for (k = 0; k < s->nrows; k++) {
 			struct row *r = &s->rows[k];
-			const char *dn = rowf(s, r, a->col);
+			int col = a->alt_col && *rowf(s, r, a->col) == '\0' ?
+			    a->alt_col : a->col;
+			const char *dn = rowf(s, r, col);
 			const char *it = a->item_col >= 0 ?
 			    rowf(s, r, a->item_col) : "";
 			uint64_t no = docno(dn);
@@ -769,7 +771,7 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 
 			/* A stream names a document once per item. */
 			if (k > 0 && strcmp(dn, rowf(s, &s->rows[k - 1],
-			    a->col)) == 0 && (a->item_col < 0 || strcmp(it,
+			    col)) == 0 && (a->item_col < 0 || strcmp(it,
 			    rowf(s, &s->rows[k - 1], a->item_col)) == 0))
 				continue;
 			if (no == 0) {
@@ -784,12 +786,14 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 			stage_doc_begin(s);
 			rc = a->post(s, no, atoi(it));
 			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
-				const char *v[NCOL] = { 0 };
-				char scratch[256];
+				const char *v[NCOL] = { 0 }, *x[8] = { 0 };
+				char scratch[256], xscratch[256];
 
-				v[a->col] = dn;
+				v[col] = dn;
 				a->emit(s, no, v, scratch);
-				stage_emit(s, r, v);
+				if (a->emit_x)
+					a->emit_x(s, no, x, xscratch);
+				stage_emit_x(s, r, v, x);
 			}
 		}
 		stage_commit(s);

@@ -187,6 +187,12 @@ struct act {
 	/* scratch: 256 bytes for values that need formatting */
 	void (*emit)(struct stage *, uint64_t no, const char **vals,
 	    char *scratch);
+	/* optional: the column read when a row's col is empty (0: none),
+	 * and the values of the stage's extra columns (s->extra) */
+	int alt_col;
+	void (*emit_x)(struct stage *, uint64_t no, const char **xvals,
+	    char *scratch);
+	uint64_t cols;		/* more canonical columns for operands */
 };
 int stage_act(struct stage *s, const struct act *a, int argc, char **argv);
 

@@ -557,8 +557,9 @@ state_open_delivery(struct state *s)
 	for (; s->wm_deliv < s->ndeliv; s->wm_deliv++) {
 		struct delivery *d = &s->deliv[s->wm_deliv];
 
-		if (!d->deleted && !(d->matdoc && (d->billing ||
-		    d->flow == FL_FILLUP || d->flow == FL_PICKUP)))
+		if (!d->deleted && !d->reversal && !(d->matdoc &&
+		    (d->billing || d->flow == FL_FILLUP ||
+		    d->flow == FL_PICKUP)))
 			break;
 	}
 	return s->wm_deliv;
@@ -1202,7 +1203,7 @@ apply_goods_header(struct state *s, const struct jrec *r, struct buf *why)
 static int
 move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
     sid material, sid batch, sid plant, sid sloc, sid customer, uint64_t md,
-    long day, int64_t qty, struct buf *why)
+    uint64_t dno, long day, int64_t qty, struct buf *why)
 {
 	const char *p = list;
 	struct buf one = { 0 };
@@ -1242,6 +1243,10 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
 			if (ru->from != PL_OWN)
 				buf_printf(why, " of customer %s",
 				    state_str(s, customer));
+			goto fail;
+		} else if (x->reserved && x->reserved != dno) {
+			buf_printf(why, "serial %s is picked for delivery %llu",
+			    one.s, (unsigned long long)x->reserved);
 			goto fail;
 		}
 		xi = (size_t)(x - s->ser);
@@ -1326,6 +1331,25 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	mi->qty = qty;
 	mi->cost = cost;
 	mi->serials = state_intern(s, r->f[11]);
+	if (m->reverses) {
+		/* A reversal moves back exactly what its original moved. */
+		const struct matdoc *o = state_matdoc(s, m->reverses);
+		const struct mitem *x;
+
+		if (o == NULL || m->n >= o->n)
+			return bad(why, "material document %s reverses more "
+			    "items than its original has", r->f[1]);
+		x = &s->mitem[o->first + m->n];
+		if (x->item != mi->item || x->material != mat ||
+		    x->plant != plant || x->sloc != sloc ||
+		    x->batch != batch || x->customer != cust ||
+		    x->qty != qty || x->cost != cost ||
+		    x->currency != mi->currency ||
+		    x->serials != mi->serials ||
+		    x->delivery_item != mi->delivery_item)
+			return bad(why, "material document %s: item differs "
+			    "from the item it reverses", r->f[1]);
+	}
 	m->n++;
 
 	if (ru->from != PL_NONE && ru->from != PL_GONE &&
@@ -1337,7 +1361,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	    why) < 0)
 		return -1;
 	if (move_serials(s, ru, r->f[11], mat, batch, plant, sloc, cust, md,
-	    day, qty, why) < 0)
+	    m->reverses ? 0 : dno, day, qty, why) < 0)
 		return -1;
 	if (ru->from == PL_NONE || ru->to == PL_GONE) {
 		/* Received less reversed, for received = own + consignment +
@@ -1352,6 +1376,24 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 		}
 		SET(s, T_RECEIVED, mat, s->received[mat], s->received[mat] +
 		    (ru->from == PL_NONE ? qty : -qty));
+	}
+	if (m->reverses) {
+		/* Goods that open deliveries have taken stay where they are. */
+		if (ru->from != PL_NONE && ru->from != PL_GONE &&
+		    stock_qty(s, ru->from, plant, sloc, cust, mat, batch) <
+		    resv_qty(s, ru->from, plant, sloc, cust, mat, batch)) {
+			char q[NUM_BUFSZ];
+
+			buf_printf(why, "%s stock of %s%s%s is on open "
+			    "deliveries: %s left free",
+			    place_name(ru->from), state_str(s, mat),
+			    batch ? " batch " : "", state_str(s, batch),
+			    qty_fmt(stock_qty(s, ru->from, plant, sloc, cust,
+			    mat, batch) + qty - resv_qty(s, ru->from, plant,
+			    sloc, cust, mat, batch), q));
+			return -1;
+		}
+		return 0;
 	}
 	if (ru->from == PL_NONE && batch) {
 		struct ientry *e;
@@ -1398,6 +1440,112 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
+/* The movement type that reverses mvt, 0 when it has none. */
+static int
+reverse_mvt(int mvt)
+{
+	switch (mvt) {
+	case 561: return 562;
+	case 631: return 632;
+	case 632: return 631;
+	case 633: return 634;
+	case 634: return 633;
+	}
+	return 0;
+}
+
+/*
+ * V: the header of a reversal.  The material document it opens takes the
+ * original's items back one by one (apply_matdoc); the delivery is closed
+ * for good and its order items are open again.
+ */
+static int
+apply_reversal(struct state *s, const struct jrec *r, struct buf *why)
+{
+	uint64_t md = docno(r->f[1]), omd = docno(r->f[2]);
+	uint64_t dno = docno(r->f[4]);
+	struct matdoc *o = state_matdoc(s, omd), *m;
+	int mvt;
+	long day;
+	size_t i, oix;
+
+	if (o == NULL)
+		return bad(why, "no material document %s", r->f[2]);
+	if (o->reverses)
+		return bad(why, "material document %s is a reversal itself",
+		    r->f[2]);
+	if (o->reversed_by)
+		return bad(why, "material document %s is reversed already",
+		    r->f[2]);
+	if (o->delivery != dno)
+		return bad(why, "material document %s is not the goods "
+		    "movement of that delivery", r->f[2]);
+	if ((mvt = reverse_mvt(o->mvt)) == 0)
+		return bad(why, "material document %s cannot be reversed",
+		    r->f[2]);
+	if (md != next_matdoc(s))
+		return bad(why, "material document %s out of sequence",
+		    r->f[1]);
+	if (md > MATDOC_LAST)
+		return bad(why, "%s", "material document number range exhausted");
+	if (get_date(s, r->f[3], &day, why))
+		return -1;
+	if (day < o->date)
+		return bad(why, "reversal dated before material document %s",
+		    r->f[2]);
+	if (dno) {
+		struct delivery *d = state_delivery(s, dno);
+
+		if (d == NULL || d->matdoc != omd)
+			return bad(why, "delivery %s is not posted as that "
+			    "material document", r->f[4]);
+		if (d->billing) {
+			buf_printf(why, "delivery %s is billed in billing "
+			    "document %llu", r->f[4],
+			    (unsigned long long)d->billing);
+			return -1;
+		}
+		for (i = d->first; i < d->first + d->n; i++) {
+			struct ditem *di = &s->ditem[i];
+			struct oitem *oi = find_oitem(s, di->order,
+			    di->order_item, &oix);
+			struct order *ord = state_order(s, di->order);
+
+			if (oi == NULL || ord == NULL)
+				return bad(why, "delivery %s: its order item "
+				    "is gone", r->f[4]);
+			if (di->picked <= 0)
+				continue;
+			/* The order item is open again for what the
+			 * delivery took. */
+			SET(s, T_OITEM, oix, oi->posted, oi->posted -
+			    di->picked);
+			SET(s, T_OITEM, oix, oi->delivered, oi->delivered -
+			    di->picked);
+			reopen(&s->wm_oitem, oix);
+			if (oi->rejected)
+				continue;
+			if (unclaim(s, ord, oi, -di->picked, why) < 0)
+				return -1;
+			if (oi->serials && oi->posted + di->picked >= oi->qty &&
+			    serials_order(s, oi->material, state_str(s,
+			    oi->serials), oi->order, 0, why) < 0)
+				return -1;
+		}
+		SET(s, T_DELIV, dno - DELIV_BASE, d->reversal, md);
+	}
+	SET(s, T_MATDOC, omd - MATDOC_BASE, o->reversed_by, md);
+	sgrow(s, &s->matdoc, &s->capmatdoc, s->nmatdoc + 1, sizeof *s->matdoc);
+	m = &s->matdoc[s->nmatdoc++];
+	memset(m, 0, sizeof *m);
+	m->mvt = mvt;
+	m->date = day;
+	m->delivery = dno;
+	m->reverses = omd;
+	m->first = s->nmitem;
+	return 0;
+}
+
 static int
 apply_acc(struct state *s, const struct jrec *r, struct buf *why)
 {
@@ -1421,6 +1569,16 @@ apply_acc(struct state *s, const struct jrec *r, struct buf *why)
 		s->acc_cur = no;
 		s->acc_bal = 0;
 		s->acc_lines = 0;
+		if (strcmp(r->f[9], "matdoc") == 0) {
+			uint64_t md = docno(r->f[10]);
+			struct matdoc *m = state_matdoc(s, md);
+
+			if (m == NULL || m->accdoc)
+				return bad(why, "accounting document %s: no "
+				    "such material document, or it has one",
+				    r->f[1]);
+			SET(s, T_MATDOC, md - MATDOC_BASE, m->accdoc, no);
+		}
 	}
 	if (strcmp(r->f[5], "D") == 0)
 		s->acc_bal += amt;
@@ -1474,6 +1632,9 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 		return bad(why, "no delivery %s", r->f[6]);
 	if (!d->matdoc)
 		return bad(why, "delivery %s is not posted", r->f[6]);
+	if (d->reversal)
+		return bad(why, "delivery %s: its goods movement is reversed",
+		    r->f[6]);
 	if (d->flow != (type == BT_F2 ? FL_ISSUE : FL_RETURN))
 		return bad(why, "delivery %s is not billed with this type",
 		    r->f[6]);
@@ -1695,7 +1856,7 @@ static const struct {
 } shapes[] = {
 	{ "O", 17 }, { "OJ", 4 }, { "OR", 2 }, { "D", 15 }, { "DD", 3 },
 	{ "P", 7 }, { "G", 4 }, { "M", 16 }, { "A", 11 }, { "F", 23 },
-	{ "FC", 4 }, { "FR", 4 }, { "Y", 7 }, { "K", 5 },
+	{ "FC", 4 }, { "FR", 4 }, { "Y", 7 }, { "K", 5 }, { "V", 5 },
 };
 
 static int
@@ -1760,6 +1921,10 @@ apply_record(struct state *s, const struct jrec *r, struct buf *why)
 	case 'K':
 		if (k[1] == '\0')
 			return apply_clear(s, r, why);
+		break;
+	case 'V':
+		if (k[1] == '\0')
+			return apply_reversal(s, r, why);
 		break;
 	}
 	return bad(why, "unknown record kind '%s'", k);

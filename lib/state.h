@@ -26,7 +26,7 @@ typedef uint32_t sid;		/* an interned string; 0 is "" */
  * another version is ignored.  Raise it with any change to what a field or
  * key holds, even when no size changes.
  */
-#define STATE_VERSION 7
+#define STATE_VERSION 8
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
@@ -64,6 +64,8 @@ struct delivery {
 	long date;
 	uint64_t matdoc;	/* goods movement, 0 not posted */
 	uint64_t billing;	/* billing document, 0 not billed */
+	uint64_t reversal;	/* material document reversing its goods
+				 * movement, 0 none */
 	size_t first, n;
 };
 struct ditem {
@@ -77,6 +79,9 @@ struct matdoc {
 	int mvt;
 	long date;
 	uint64_t delivery;
+	uint64_t reverses;	/* the document this one reverses, 0 none */
+	uint64_t reversed_by;	/* the document reversing this one, 0 none */
+	uint64_t accdoc;	/* its cost posting, 0 none */
 	size_t first, n;
 };
 struct mitem {
