@@ -35,14 +35,14 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 6\n"
+#define MAGIC "cs-cache 7\n"
 #define COMMITMAX 128
 
 enum sec {
 	S_ORDER, S_OITEM, S_DELIV, S_DITEM, S_MATDOC, S_MITEM, S_BILL,
 	S_BITEM, S_PAY, S_SER, S_RECV, S_BLOB, S_STROFF, S_ISLOT,
 	S_MAPS,			/* then entries and slots of each map */
-	NMAPS = 11,
+	NMAPS = 12,
 	NSEC = S_MAPS + 2 * NMAPS
 };
 
@@ -183,7 +183,7 @@ map_of(const struct state *s, int i)
 {
 	const struct imap *m[NMAPS] = { &s->stock, &s->claim, &s->resv,
 	    &s->serix, &s->batchseq, &s->payix, &s->sold_price,
-	    &s->issue_cost, &s->ordpo, &s->payref, &s->matser };
+	    &s->issue_cost, &s->ordpo, &s->payref, &s->matser, &s->links };
 
 	return m[i];
 }
@@ -405,6 +405,7 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	maps[8] = &t.ordpo;
 	maps[9] = &t.payref;
 	maps[10] = &t.matser;
+	maps[11] = &t.links;
 	for (i = 0; i < NMAPS; i++) {
 		struct imap *m = maps[i];
 

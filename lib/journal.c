@@ -24,21 +24,35 @@ int
 journal_open(struct journal *j, const char *dir, int create, char *err)
 {
 	struct buf p = { 0 };
+	struct stat sb;
+	const char *why = NULL;
+	int e = 0;
 
 	memset(j, 0, sizeof *j);
 	buf_printf(&p, "%s/journal", dir);
-	j->fd = open(p.s, O_RDWR | O_APPEND | (create ? O_CREAT : 0), 0644);
+	/* Mode 0600: the journal holds customers, prices and amounts.  Never
+	 * through a symbolic link, which could send the appends elsewhere. */
+	j->fd = open(p.s, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
+	    (create ? O_CREAT : 0), 0600);
 	if (j->fd < 0 && !create && (errno == EACCES || errno == EROFS))
 		/* A report needs no write permission. */
-		j->fd = open(p.s, O_RDONLY);
+		j->fd = open(p.s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (j->fd < 0 && !create && errno == ENOENT) {
 		/* A data directory nothing has been posted to yet. */
 		j->path = p.s;
 		return 0;
 	}
+	if (j->fd < 0 && (e = errno) == ELOOP && lstat(p.s, &sb) == 0 &&
+	    S_ISLNK(sb.st_mode))
+		why = "a symbolic link, not followed";
+	if (j->fd >= 0 && fstat(j->fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		close(j->fd);
+		j->fd = -1;
+		why = "not a regular file";
+	}
 	if (j->fd < 0) {
 		snprintf(err, JERRSZ, "cannot open '%s': %s", p.s,
-		    strerror(errno));
+		    why ? why : strerror(e));
 		buf_free(&p);
 		return -1;
 	}
@@ -258,6 +272,10 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		return -2;
 	}
 	size = sb.st_size;
+	if (j->limit > 0 && size > j->limit)
+		/* What lies beyond is another reader's business (a report
+		 * stops where the state it joins the records with ends). */
+		size = j->limit;
 	if (size < j->end) {
 		snprintf(err, JERRSZ, "%s: shorter than what was read before",
 		    j->path);

@@ -40,6 +40,9 @@ struct journal {
 	off_t end;		/* end of the last good transaction read */
 	uint64_t txn;		/* number of the last good transaction */
 	off_t torn;		/* bytes of a torn tail seen by the last scan */
+	off_t limit;		/* a scan reads no further than this offset,
+				 * 0 = to the end of the file; a transaction
+				 * that does not end by it is not read */
 	struct buf line, tx;	/* scan buffers */
 };
 
@@ -67,9 +70,10 @@ void journal_unlock(struct journal *j);
 int journal_timeout_ms(void);
 
 /*
- * Read the transactions that start at j->end and hand each record of each
- * committed transaction to fn, a transaction at a time and only after its
- * CRC matched.  Updates j->end and j->txn.  A transaction that ends the
+ * Read the transactions that start at j->end (up to j->limit, when set,
+ * as if the file ended there) and hand each record of each committed
+ * transaction to fn, a transaction at a time and only after its CRC
+ * matched.  Updates j->end and j->txn.  A transaction that ends the
  * file without a commit or with a bad commit is a torn tail: it is left
  * out, its size is put in j->torn, and the scan succeeds.  Returns 0, -1
  * when the journal is damaged (a bad transaction followed by more data, a

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "opt.h"
 #include "out.h"
 #include "util.h"
@@ -16,6 +17,7 @@ opts_init(struct opts *o, const char *prog, const char *usage)
 	o->prog = prog;
 	o->usage = usage;
 	o->fmt = OUT_CSV;
+	o->wait_ms = -1;
 	date_today(o->date);
 	o->day = date_days(o->date);
 }
@@ -30,6 +32,9 @@ usage_exit(const struct opts *o)
 int
 opt_common(struct opts *o, int c, const char *arg)
 {
+	char *end;
+	long v;
+
 	switch (c) {
 	case 'd':
 		o->dir = arg;
@@ -53,6 +58,16 @@ opt_common(struct opts *o, int c, const char *arg)
 	case OPT_REJECT:
 		o->reject = arg;
 		return 1;
+	case OPT_WAIT:
+		/* Whole seconds, as $CS_LOCK_TIMEOUT; no sign, no blanks. */
+		v = arg[0] >= '0' && arg[0] <= '9' ? strtol(arg, &end, 10) : -1;
+		if (v < 0 || *end != '\0' || v > 86400) {
+			fprintf(stderr, "%s: wait '%s': not whole seconds "
+			    "from 0 to 86400\n", o->prog, arg);
+			exit(2);
+		}
+		o->wait_ms = (int)v * 1000;
+		return 1;
 	case 'h':
 		printf("%s", o->usage);
 		exit(0);
@@ -70,4 +85,6 @@ opts_finish(struct opts *o)
 		o->dir = getenv("CS_DIR");
 	if (o->dir == NULL || *o->dir == '\0')
 		o->dir = "cs-data";
+	if (o->wait_ms < 0)
+		o->wait_ms = journal_timeout_ms();
 }

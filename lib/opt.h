@@ -1,7 +1,7 @@
 /*
  * opt.h - the options every tool shares, parsed in one place so they
  * behave identically: -d DIR, --date YYYY-MM-DD, -o FORMAT, --reject FILE,
- * -h, --version.
+ * --wait SECONDS, -h, --version.
  */
 #ifndef CS_OPT_H
 #define CS_OPT_H
@@ -9,7 +9,8 @@
 #include <getopt.h>
 
 enum {
-	OPT_DATE = 0x100, OPT_REJECT, OPT_VERSION, OPT_TOOL	/* tools: >= OPT_TOOL */
+	OPT_DATE = 0x100, OPT_REJECT, OPT_VERSION, OPT_WAIT,
+	OPT_TOOL		/* tools: >= OPT_TOOL */
 };
 
 #define COMMON_SHORT "d:ho:"
@@ -17,7 +18,8 @@ enum {
 	{ "date", required_argument, NULL, OPT_DATE }, \
 	{ "reject", required_argument, NULL, OPT_REJECT }, \
 	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, OPT_VERSION }
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ "wait", required_argument, NULL, OPT_WAIT }
 
 struct opts {
 	const char *prog;
@@ -28,6 +30,8 @@ struct opts {
 	const char *reject;	/* rejected rows go here, NULL: nowhere */
 	const char *usage;	/* the synopsis, printed by -h and on errors */
 	int full_replay;	/* ignore the state cache (cs-stock --check) */
+	int no_replay;		/* the tool replays the journal itself */
+	int wait_ms;		/* bound on the lock wait; -1 until resolved */
 };
 
 void opts_init(struct opts *o, const char *prog, const char *usage);
@@ -39,7 +43,8 @@ void opts_init(struct opts *o, const char *prog, const char *usage);
  */
 int opt_common(struct opts *o, int c, const char *arg);
 
-/* Resolve the data directory: -d, else $CS_DIR, else ./cs-data. */
+/* Resolve the data directory: -d, else $CS_DIR, else ./cs-data; and the
+ * lock wait: --wait, else $CS_LOCK_TIMEOUT, else 30 s. */
 void opts_finish(struct opts *o);
 
 /* Print the usage to stderr and exit 2. */

@@ -91,13 +91,14 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 		fprintf(stderr, "%s: %s\n", o->prog, err);
 		exit(2);
 	}
-	if (journal_lock(&s->j, LOCK_SH, journal_timeout_ms(), err) < 0)
+	if (journal_lock(&s->j, LOCK_SH, o->wait_ms, err) < 0)
 		die3(s, err);
 	use_cache = !o->full_replay && getenv("CS_NOCACHE") == NULL;
 	if (use_cache)
 		cache_load(&s->st, &s->j, o->dir);
 	from = s->j.end;
-	catch_up(s);
+	if (!o->no_replay)
+		catch_up(s);
 	journal_unlock(&s->j);
 	if (use_cache && s->j.end - from > cache_renew())
 		cache_save(&s->st, &s->j, o->dir);
@@ -535,7 +536,7 @@ stage_lock(struct stage *s)
 {
 	char err[JERRSZ];
 
-	if (journal_lock(&s->j, LOCK_EX, journal_timeout_ms(), err) < 0)
+	if (journal_lock(&s->j, LOCK_EX, s->o->wait_ms, err) < 0)
 		die3(s, err);
 	catch_up(s);
 	jtx_begin(&s->j, &s->tx, s->tool);

@@ -16,7 +16,7 @@ enum tab {
 	T_ORDER, T_OITEM, T_DELIV, T_DITEM, T_MATDOC, T_MITEM, T_BILL,
 	T_BITEM, T_PAY, T_SER, T_STOCK, T_CLAIM, T_RESV, T_BATCHSEQ,
 	T_SOLDPRICE, T_ISSUECOST, T_ORDPO, T_RECEIVED, T_SERIX, T_PAYIX,
-	T_PAYREF, T_MATSER
+	T_PAYREF, T_MATSER, T_LINKS
 };
 
 struct undo {
@@ -107,6 +107,7 @@ state_free(struct state *s)
 	imap_free(&s->ordpo);
 	imap_free(&s->payref);
 	imap_free(&s->matser);
+	imap_free(&s->links);
 	if (s->map_base)
 		munmap(s->map_base, s->map_len);
 	memset(s, 0, sizeof *s);
@@ -244,6 +245,7 @@ tab_elem(struct state *s, int tab, size_t idx)
 	case T_PAYIX: return &s->payix.e[idx];
 	case T_PAYREF: return &s->payref.e[idx];
 	case T_MATSER: return &s->matser.e[idx];
+	case T_LINKS: return &s->links.e[idx];
 	}
 	abort();
 }
@@ -471,6 +473,69 @@ imap_setv(struct state *s, struct imap *m, int tab, const uint32_t *k,
 	size_t i = (size_t)(e - m->e);
 
 	SET(s, tab, i, m->e[i].v, v);
+}
+
+/* --- document flow -------------------------------------------------- */
+
+static void
+link_key(uint32_t *k, int kind, uint64_t from, uint32_t seq)
+{
+	k[0] = (uint32_t)kind;
+	k[1] = (uint32_t)from;
+	k[2] = (uint32_t)(from >> 32);
+	k[3] = seq;
+}
+
+/* Add to as the next successor of kind of from, unless it is the last
+ * one already. */
+static void
+link_add(struct state *s, int kind, uint64_t from, uint64_t to)
+{
+	uint32_t k[4];
+	struct ientry *e;
+	int64_t n;
+
+	link_key(k, kind, from, LINK_COUNT);
+	n = (e = imap_get(&s->links, k, 4)) ? e->v : 0;
+	if (n > 0 && state_link(s, kind, from, (uint32_t)(n - 1)) == to)
+		return;
+	link_key(k, kind, from, (uint32_t)n);
+	imap_setv(s, &s->links, T_LINKS, k, 4, (int64_t)to);
+	link_key(k, kind, from, LINK_COUNT);
+	imap_setv(s, &s->links, T_LINKS, k, 4, n + 1);
+}
+
+uint64_t
+state_link(struct state *s, int kind, uint64_t from, uint32_t i)
+{
+	uint32_t k[4];
+	struct ientry *e;
+
+	link_key(k, kind, from, LINK_COUNT);
+	if ((e = imap_get(&s->links, k, 4)) == NULL || (int64_t)i >= e->v)
+		return 0;
+	link_key(k, kind, from, i);
+	return (e = imap_get(&s->links, k, 4)) ? (uint64_t)e->v : 0;
+}
+
+static void
+pay_amt_key(uint32_t *k, uint64_t billing, uint64_t payment)
+{
+	k[0] = LK_PAY_AMT;
+	k[1] = (uint32_t)billing;
+	k[2] = (uint32_t)(billing >> 32);
+	k[3] = (uint32_t)payment;
+	k[4] = (uint32_t)(payment >> 32);
+}
+
+int64_t
+state_link_amount(struct state *s, uint64_t billing, uint64_t payment)
+{
+	uint32_t k[5];
+	struct ientry *e;
+
+	pay_amt_key(k, billing, payment);
+	return (e = imap_get(&s->links, k, 5)) ? e->v : 0;
 }
 
 /* --- documents ------------------------------------------------------ */
@@ -731,7 +796,11 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 		o->first = s->noitem;
 		if (o->po) {
 			uint32_t k[3] = { o->customer, (uint32_t)flow, o->po };
+			struct ientry *e = imap_get(&s->ordpo, k, 3);
 
+			if (e && e->v)
+				return bad(why, "po '%s' of that customer and "
+				    "flow is ordered already", r->f[13]);
 			imap_setv(s, &s->ordpo, T_ORDPO, k, 3, (int64_t)no);
 		}
 	} else if (no + 1 == next_order(s) && no >= ORDER_BASE) {
@@ -968,6 +1037,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 	if (di->material != state_find(s, r->f[11]))
 		return bad(why, "material '%s' is not the order's", r->f[11]);
 	SET(s, T_OITEM, oix, oi->delivered, oi->delivered + qty);
+	link_add(s, LK_ORDER_DELIV, ono, no);
 	return resv_add(s, d, di, di->batch, qty, why);
 }
 
@@ -1578,6 +1648,12 @@ apply_acc(struct state *s, const struct jrec *r, struct buf *why)
 				    "such material document, or it has one",
 				    r->f[1]);
 			SET(s, T_MATDOC, md - MATDOC_BASE, m->accdoc, no);
+			link_add(s, LK_ACC_SRC, no, md);
+		} else if (strcmp(r->f[9], "billing") == 0) {
+			uint64_t bno = docno(r->f[10]);
+
+			link_add(s, LK_BILL_ACC, bno, no);
+			link_add(s, LK_ACC_SRC, no, bno);
 		}
 	}
 	if (strcmp(r->f[5], "D") == 0)
@@ -1689,6 +1765,7 @@ apply_billing(struct state *s, const struct jrec *r, struct buf *why)
 	if (type == BT_F2)
 		b->open = b->gross;
 	SET(s, T_DELIV, dno - DELIV_BASE, d->billing, no);
+	link_add(s, LK_DELIV_BILL, dno, no);
 	if (type == BT_F2) {
 		uint32_t k[3] = { b->customer, bi->material, bi->batch };
 
@@ -1772,7 +1849,11 @@ apply_payment(struct state *s, const struct jrec *r, struct buf *why)
 	y->ref = state_intern(s, r->f[6]);
 	if (y->ref) {
 		uint32_t k[2] = { y->customer, y->ref };
+		struct ientry *pe = imap_get(&s->payref, k, 2);
 
+		if (pe && pe->v)
+			return bad(why, "payment ref '%s' is posted already",
+			    r->f[6]);
 		imap_setv(s, &s->payref, T_PAYREF, k, 2, (int64_t)no);
 	}
 	y->amount = amt;
@@ -1823,6 +1904,16 @@ apply_clear(struct state *s, const struct jrec *r, struct buf *why)
 	open = y->open + amt;
 	if (open > 0)
 		return bad(why, "payment %s cleared beyond its amount", r->f[1]);
+	{
+		uint64_t cd = docno(r->f[2]), pd = docno(r->f[1]);
+		uint32_t k[5];
+
+		link_add(s, LK_BILL_PAY, cd, pd);
+		link_add(s, LK_PAY_BILL, pd, cd);
+		pay_amt_key(k, cd, pd);
+		imap_setv(s, &s->links, T_LINKS, k, 5,
+		    state_link_amount(s, cd, pd) + amt);
+	}
 	SET(s, T_PAY, (size_t)(y - s->pay), y->open, open);
 	return 0;
 }

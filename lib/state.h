@@ -26,7 +26,7 @@ typedef uint32_t sid;		/* an interned string; 0 is "" */
  * another version is ignored.  Raise it with any change to what a field or
  * key holds, even when no size changes.
  */
-#define STATE_VERSION 8
+#define STATE_VERSION 9
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
@@ -177,6 +177,8 @@ struct state {
 	struct imap ordpo;	/* customer, flow, po -> order */
 	struct imap payref;	/* customer, ref -> payment document */
 	struct imap matser;	/* material -> its serials lie in ser[v, idx) */
+	struct imap links;	/* document flow: kind, from (2 words), seq
+				 * -> to; seq LINK_COUNT -> how many */
 	int64_t *received;	/* per material sid: 561 in less 562 out */
 	size_t nreceived;
 
@@ -271,6 +273,27 @@ size_t state_open_oitem(struct state *s);
 size_t state_open_delivery(struct state *s);
 size_t state_open_billing(struct state *s);
 size_t state_open_payment(struct state *s);
+
+/*
+ * The document flow: the documents that follow a document, in the order
+ * they were posted.  state_link() returns the i-th (from 0) successor of
+ * kind of document from, 0 when there is none; state_link_amount() the
+ * amount a payment cleared of a billing document.
+ */
+enum link {
+	LK_ORDER_DELIV = 1,	/* order -> its deliveries */
+	LK_DELIV_BILL,		/* delivery -> billing documents */
+	LK_BILL_ACC,		/* billing -> accounting (invoice, release,
+				 * cancellation) */
+	LK_BILL_PAY,		/* billing or payment -> payments clearing it */
+	LK_ACC_SRC,		/* accounting -> the document it posts */
+	LK_PAY_AMT,		/* (billing, payment) -> amount cleared */
+	LK_PAY_BILL		/* payment -> what it cleared */
+};
+#define LINK_COUNT 0xffffffffu
+uint64_t state_link(struct state *s, int kind, uint64_t from, uint32_t i);
+int64_t state_link_amount(struct state *s, uint64_t billing,
+    uint64_t payment);
 
 /* Next free numbers. */
 uint64_t next_order(const struct state *s);

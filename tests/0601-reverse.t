@@ -204,6 +204,32 @@ is "$(printf '%s\n' "$out" | col customer mvt)" "100002,632" \
 is "$(own_at H22)" "$h22" "streamed reversal: own H22 as before"
 is "$(stock consignment H22 100002)" 0 "streamed reversal: none at 100002"
 
+# --- the document flow shows reversals and cancellations ---
+flow() { cs-stock --flow "$1" | col level type document status refers_to; }
+# accounting document numbers as N
+acc_n() { sed 's/^3,accounting,[0-9]*,/3,accounting,N,/'; }
+f2=$(flow "$d2")
+is "$(printf '%s\n' "$f2" | grep -e "^0," -e ",$d2," -e ",$d2\$" -e ",$m2\$" \
+    -e ",$r2\$" -e ",$r2," | acc_n)" "0,order,$o2,open,
+1,delivery,$d2,reversed,$o2
+2,goods movement,$m2,reversed,$d2
+3,accounting,N,cost,$m2
+2,reversal,$r2,posted,$m2
+3,accounting,N,cost,$r2" \
+    "flow: the order open again, the delivery, its movement and reversal, each with its cost posting"
+racc=$(printf '%s\n' "$f2" | awk -F, -v r="$r2" '$5 == r { print $3 }')
+is "$(flow "$racc")" "$f2" "flow from the reversal's accounting document"
+is "$(flow "$r2")" "$f2" "flow from the reversal"
+f3=$(flow "$b3")
+is "$(printf '%s\n' "$f3" | grep -e ",$b3," -e ",$b3\$" | acc_n)" \
+    "2,invoice,$b3,cancelled,$d3
+3,accounting,N,invoice,$b3
+3,accounting,N,cancellation,$b3" \
+    "flow: the cancelled invoice with its posting and its cancellation"
+run cs-stock --flow 80000999
+is "$rc" 1 "flow of an unknown document: exit 1"
+like "$err" "no document 80000999" "flow of an unknown document: says so"
+
 run cs-stock --check
 is "$rc" 0 "cs-stock --check: the journal is consistent"
 CS_NOCACHE=1 cs-stock >"$T/full"
