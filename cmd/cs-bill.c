@@ -183,6 +183,25 @@ bill_batch(struct stage *s)
 	struct row **rows = xcalloc(s->nrows + 1, sizeof *rows);
 
 	stage_lock(s);
+	/* A row that names what is not there takes its delivery out. */
+	for (i = 0; i < s->nrows; i++) {
+		char b[128];
+		const char *bad = stage_bad_item(s, &s->rows[i], b, sizeof b);
+		uint64_t dno = docno(rowf(s, &s->rows[i], C_DELIVERY));
+		int dup = 0;
+
+		for (j = 0; j < nseen; j++)
+			dup |= seen[j] == dno;
+		if (bad && !dup) {
+			char m[192];
+
+			snprintf(m, sizeof m, "delivery %s%s%s",
+			    rowf(s, &s->rows[i], C_DELIVERY),
+			    strncmp(bad, "item ", 5) == 0 ? " " : ": ", bad);
+			stage_row_error(s, &s->rows[i], m);
+			seen[nseen++] = dno;
+		}
+	}
 	for (i = 0; i < s->nrows; i++) {
 		struct row *r = &s->rows[i];
 		uint64_t dno = docno(rowf(s, r, C_DELIVERY));
@@ -195,10 +214,6 @@ bill_batch(struct stage *s)
 		if (dup)
 			continue;
 		seen[nseen++] = dno;
-		if (dno == 0) {
-			stage_row_error(s, r, "delivery: not a document number");
-			continue;
-		}
 		rc = billable(s, r, dno);
 		if (rc == 2) {
 			d = state_delivery(st, dno);
@@ -340,6 +355,7 @@ main(int argc, char *argv[])
 	    COL(C_PRICE);
 	stage_open(&s, &o, "cs-bill", own, 1);
 	s.same_doc = same_delivery;
+	s.need = COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_DATE));
 		stage_due_deliveries(&s, billing_due);

@@ -38,6 +38,7 @@ struct want {
 	uint64_t order;
 	int item;		/* 0: every item */
 	int known;		/* the order exists */
+	char why[96];		/* why not */
 	size_t key;		/* flow, customer, shipping point: offset in
 				 * the batch's key buffer */
 };
@@ -85,10 +86,24 @@ resolve(struct stage *s, struct row *r, struct want *w, struct buf *keys)
 
 	w->row = r;
 	w->order = docno(rowf(s, r, C_ORDER));
-	w->item = atoi(rowf(s, r, C_ORDER_ITEM));
+	w->item = stage_item(rowf(s, r, C_ORDER_ITEM));
 	w->known = 0;
-	if ((o = state_order(st, w->order)) == NULL || o->n == 0)
+	if ((o = state_order(st, w->order)) == NULL || o->n == 0) {
+		snprintf(w->why, sizeof w->why, "order %.40s: no such order",
+		    rowf(s, r, C_ORDER));
 		return;
+	}
+	if (w->item < 0) {
+		snprintf(w->why, sizeof w->why, "order %llu item %.20s: not an "
+		    "item number", (unsigned long long)w->order,
+		    rowf(s, r, C_ORDER_ITEM));
+		return;
+	}
+	if (w->item && state_oitem(st, w->order, w->item) == NULL) {
+		snprintf(w->why, sizeof w->why, "order %llu item %d: no such "
+		    "item in the order", (unsigned long long)w->order, w->item);
+		return;
+	}
 	pl = master_plant(&s->m, state_str(st, st->oitem[o->first].plant),
 	    state_str(st, st->oitem[o->first].sloc));
 	w->known = 1;
@@ -118,8 +133,7 @@ deliver_batch(struct stage *s)
 		char what[64];
 
 		if (!w[i].known) {
-			stage_row_error(s, w[i].row, *rowf(s, w[i].row, C_ORDER)
-			    ? "order: no such order" : "no order column");
+			stage_row_error(s, w[i].row, w[i].why);
 			i++;
 			continue;
 		}
@@ -259,6 +273,7 @@ main(int argc, char *argv[])
 	    COL(C_BATCH) | COL(C_QTY) | COL(C_SERIALS);
 	stage_open(&s, &o, "cs-deliver", own, 1);
 	s.same_doc = same_delivery;
+	s.need = COL(C_ORDER);
 	if (due) {
 		size_t k;
 

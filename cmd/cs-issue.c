@@ -113,6 +113,24 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 	}
 }
 
+/* Every row of a delivery must name it and an item it has. */
+static int
+check_rows(struct stage *s, struct row *const *g, int n)
+{
+	char b[128];
+	const char *bad;
+	int k;
+
+	for (k = 0; k < n; k++)
+		if ((bad = stage_bad_item(s, g[k], b, sizeof b)) != NULL) {
+			buf_reset(&s->p.why);
+			buf_adds(&s->p.why, bad);
+			s->p.errline = g[k]->line;
+			return -1;
+		}
+	return 0;
+}
+
 static void
 goods_batch(struct stage *s)
 {
@@ -133,15 +151,10 @@ goods_batch(struct stage *s)
 		g = xcalloc((size_t)n, sizeof *g);
 		for (rc = 0; rc < n; rc++)
 			g[rc] = &s->rows[i + (size_t)rc];
-		if (d == 0) {
-			stage_row_error(s, g[0], *dno ? "delivery: not a "
-			    "document number" : "no delivery column");
-			free(g);
-			i = j;
-			continue;
-		}
 		stage_doc_begin(s);
-		rc = post_goods(&s->p, d, &md);
+		rc = check_rows(s, g, n);
+		if (rc == 0)
+			rc = post_goods(&s->p, d, &md);
 		snprintf(what, sizeof what, "delivery %s", dno);
 		if (stage_doc_end(s, rc, g, n, what) >= 0)
 			emit_goods(s, g, n, md);
@@ -243,6 +256,7 @@ main(int argc, char *argv[])
 	own = COL(C_MATDOC) | COL(C_MATDOC_ITEM) | COL(C_MVT) | COL(C_DATE);
 	stage_open(&s, &o, "cs-issue", own, 1);
 	s.same_doc = initial ? NULL : same_delivery;
+	s.need = initial ? COL(C_MATERIAL) | COL(C_QTY) : COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_PICKED));
 		stage_due_deliveries(&s, picked_unposted);

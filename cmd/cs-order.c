@@ -285,13 +285,14 @@ main(int argc, char *argv[])
 		    "material:qty operands\n");
 		return 2;
 	}
-	if (ops && *opt_customer == '\0') {
+	if (ops && (*opt_customer == '\0' || *opt_flow == '\0')) {
 		fprintf(stderr, "cs-order: material:qty operands need -c "
-		    "customer\n");
+		    "customer and -f flow\n");
 		return 2;
 	}
 	stage_open(&s, &o, "cs-order", own, 1);
 	s.same_doc = same_order;
+	s.need = COL(C_MATERIAL) | COL(C_QTY);
 	if (ops) {
 		stage_input(&s, NULL, COL(C_MATERIAL) | COL(C_QTY));
 		for (i = 0; i < argc; i++) {

@@ -180,6 +180,9 @@ open_items(struct stage *s, const char *cust)
 	return status;
 }
 
+/* The columns a payment row cannot do without. */
+static const char *const pay_need[] = { "customer", "amount", NULL };
+
 int
 main(int argc, char *argv[])
 {
@@ -213,5 +216,6 @@ main(int argc, char *argv[])
 		return open_items(&s, cust);
 	s.extra = pay_cols;
 	s.nextra = 3;
+	s.need_names = pay_need;
 	return stage_files(&s, argc, argv, pay_batch);
 }

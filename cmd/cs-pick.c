@@ -72,7 +72,8 @@ pick_batch(struct stage *s)
 		uint64_t dno = docno(dn);
 		struct row **g;
 		int n, k, rc = 0;
-		char what[64];
+		char what[64], b[128];
+		const char *bad;
 
 		for (j = i + 1; j < s->nrows &&
 		    strcmp(rowf(s, &s->rows[j], C_DELIVERY), dn) == 0; j++)
@@ -86,25 +87,28 @@ pick_batch(struct stage *s)
 			const char *pk = rowf(s, r, C_PICKED);
 
 			g[k] = r;
-			rq[k].item = atoi(rowf(s, r, C_DELIVERY_ITEM));
+			rq[k].item = stage_item(rowf(s, r, C_DELIVERY_ITEM));
 			rq[k].picked = -1;
 			rq[k].batch = rowf(s, r, C_BATCH);
 			rq[k].serials = rowf(s, r, C_SERIALS);
-			if (*pk && (qty_parse(pk, &rq[k].picked) != NUM_OK ||
-			    rq[k].picked < 0)) {
+			rq[k].line = r->line;
+			if (rc == 0 && (bad = stage_bad_item(s, r, b,
+			    sizeof b)) != NULL) {
 				buf_reset(&s->p.why);
-				buf_printf(&s->p.why, "picked '%s': not a "
-				    "quantity", pk);
+				buf_adds(&s->p.why, bad);
+				s->p.errline = r->line;
+				rc = -1;
+			} else if (rc == 0 && *pk && (qty_parse(pk,
+			    &rq[k].picked) != NUM_OK || rq[k].picked < 0)) {
+				buf_reset(&s->p.why);
+				buf_printf(&s->p.why, "item %s: picked '%s': not "
+				    "a quantity", rowf(s, r, C_DELIVERY_ITEM),
+				    pk);
+				s->p.errline = r->line;
 				rc = -1;
 			}
 		}
 		snprintf(what, sizeof what, "delivery %s", dn);
-		if (dno == 0) {
-			buf_reset(&s->p.why);
-			buf_adds(&s->p.why, *dn ? "not a document number" :
-			    "no delivery column");
-			rc = -1;
-		}
 		if (rc == 0)
 			rc = post_pick(&s->p, dno, rq, n);
 		if (stage_doc_end(s, rc, g, n, what) >= 0)
@@ -155,6 +159,7 @@ main(int argc, char *argv[])
 	    COL(C_PLANT) | COL(C_SLOC) | COL(C_BATCH) | COL(C_SERIALS) |
 	    COL(C_PICKED);
 	s.same_doc = same_delivery;
+	s.need = COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_SHIP_POINT));
 		stage_due_deliveries(&s, unpicked);

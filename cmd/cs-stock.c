@@ -303,6 +303,25 @@ count(struct stage *s, const char *path, const char *po)
 		stage_free(s);
 		return 2;
 	}
+	{
+		static const char *const need[] = { "customer", "material",
+		    "qty" };
+		int k, i;
+
+		for (k = 0; k < 3 && rec_ncols(in) > 0; k++) {
+			for (i = 0; i < rec_ncols(in); i++)
+				if (strcmp(rec_colname(in, i), need[k]) == 0)
+					break;
+			if (i == rec_ncols(in)) {
+				fprintf(stderr, "%s: %s: no column '%s'\n",
+				    s->o->prog, strcmp(path, "-") == 0 ?
+				    "input" : path, need[k]);
+				rec_close(in, err);
+				stage_free(s);
+				return 2;
+			}
+		}
+	}
 	out = out_open(stdout, (enum out_fmt)s->o->fmt, *po ? 8 : 7, cols);
 	while ((rc = rec_next(in)) > 0) {
 		const char *cust = rec_get(in, "customer");
@@ -319,6 +338,13 @@ count(struct stage *s, const char *path, const char *po)
 			    master_customer(&s->m, cust) ? "material" :
 			    "customer", master_customer(&s->m, cust) ? mat :
 			    cust);
+			status = 1;
+			continue;
+		}
+		if (*batch && !master_material(&s->m, mat)->batch) {
+			fprintf(stderr, "%s: %s: material %s is not managed in "
+			    "batches\n", s->o->prog, where(in, wb, sizeof wb),
+			    mat);
 			status = 1;
 			continue;
 		}
@@ -615,7 +641,15 @@ main(int argc, char *argv[])
 	}
 	o.full_replay = chk;
 	o.no_replay = chk;
+	/* Without a cache the overview is one scan of the movements, not a
+	 * replay of every document. */
+	o.scan_ok = !(ser || chk || cnt || rep || at || flowdoc);
 	stage_open(&s, &o, "cs-stock", 0, 0);
+	if (s.cold) {
+		struct report_args ra = { cust, mat, "", "", "" };
+
+		return report(&s, REP_STOCK_AT, &ra);
+	}
 	if (rep || at) {
 		/* Without --at, --aging is as of today; a statement closes
 		 * today. */

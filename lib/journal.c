@@ -66,8 +66,6 @@ journal_close(struct journal *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	free(j->path);
-	buf_free(&j->line);
-	buf_free(&j->tx);
 	memset(j, 0, sizeof *j);
 	j->fd = -1;
 }
@@ -217,24 +215,40 @@ parse_commit(char *line, size_t len, uint64_t *txn, long *n, uint32_t *crc)
 	return 0;
 }
 
-/* Deliver the records of the verified transaction in j->tx (B line first,
- * skipped) to fn. */
+/* Is the record kind at l (up to its TAB) one of j->only? */
 static int
-deliver(struct journal *j, uint64_t txn, off_t txoff, jrec_fn fn, void *ctx,
-    char *err)
+wanted(const struct journal *j, const char *l, const char *end)
 {
-	char *s = j->tx.s, *end = j->tx.s + j->tx.len, *nl;
+	const char *t = memchr(l, '\t', (size_t)(end - l)), *p = j->only, *w;
+	size_t n = t ? (size_t)(t - l) : (size_t)(end - l);
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (w = p; *p && *p != ' '; p++)
+			;
+		if ((size_t)(p - w) == n && n > 0 && memcmp(w, l, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Deliver the records of the verified transaction in [s, end) (its B line
+ * first, skipped) to fn, splitting each in place. */
+static int
+deliver(struct journal *j, uint64_t txn, off_t txoff, char *s, char *end,
+    jrec_fn fn, void *ctx, char *err)
+{
+	char *start = s, *nl;
 	struct jrec r;
 	struct buf why = { 0 };
-	int first = 1;
 
+	s = (char *)memchr(s, '\n', (size_t)(end - s)) + 1;
 	for (; s < end; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(end - s));
-		if (first) {
-			first = 0;
+		if (j->only && !wanted(j, s, nl))
 			continue;
-		}
-		r.off = txoff + (s - j->tx.s);
+		r.off = txoff + (s - start);
 		if (jrec_split(s, (size_t)(nl - s), &r) < 0) {
 			snprintf(err, JERRSZ, "%s: transaction %" PRIu64
 			    " at offset %lld: record does not split",
@@ -254,15 +268,49 @@ deliver(struct journal *j, uint64_t txn, off_t txoff, jrec_fn fn, void *ctx,
 	return 0;
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* On a terminal, after the first second: how far a long scan is. */
+static void
+progress(struct journal *j, off_t pos, off_t size, double t0, double *last)
+{
+	double t;
+
+	if (!j->progress || size <= 0)
+		return;
+	t = now();
+	if (t - t0 < 1.0 || t - *last < 0.25)
+		return;
+	*last = t;
+	fprintf(stderr, "\r%s: reading the journal: %3d%%", j->progress,
+	    (int)(pos * 100 / size));
+}
+
+/*
+ * The scan works in one buffer that holds whole transactions: each is
+ * checked (CRC over its bytes where they lie) and its records split in
+ * place, so no byte is copied on the way.  What is left at the end of a
+ * read, a transaction or a line not complete yet, moves to the front
+ * before the next read; a transaction larger than the buffer grows it.
+ */
 int
 journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 {
-	char *rbuf;
-	off_t pos, txoff = 0, size, bad_off = 0, junk = -1;
-	int intx = 0;
+	char *b;
+	size_t cap = SCANBUF, len = 0, p = 0, tx = 0;
+	off_t base, size, txoff = 0, bad_off = 0, junk = -1;
+	int intx = 0, shown = 0;
 	uint64_t txn = 0;
 	long nrec = 0;
 	struct stat sb;
+	double t0 = 0, last = 0;
 
 	j->torn = 0;
 	if (j->fd < 0)
@@ -281,43 +329,57 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		    j->path);
 		return -1;
 	}
-	rbuf = xmalloc(SCANBUF);
-	buf_reset(&j->line);
-	buf_reset(&j->tx);
-	pos = j->end;
-	while (pos < size) {
-		ssize_t n = pread(j->fd, rbuf, SCANBUF, pos);
-		char *s, *e, *nl;
+	if (j->progress && isatty(2))
+		t0 = now();
+	else if (j->progress)
+		j->progress = NULL;
+	b = xmalloc(cap);
+	base = j->end;
+	for (;;) {
+		ssize_t n;
+		char *l, *nl;
 
+		/* Keep what is still needed, then read after it. */
+		{
+			size_t keep = intx ? tx : p;
+
+			if (keep > 0) {
+				memmove(b, b + keep, len - keep);
+				len -= keep;
+				base += (off_t)keep;
+				if (intx)
+					tx = 0;
+				p -= keep;
+			}
+			if (len == cap) {
+				cap *= 2;
+				b = xrealloc(b, cap);
+			}
+		}
+		if (base + (off_t)len >= size)
+			break;
+		n = pread(j->fd, b + len, cap - len, base + (off_t)len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			snprintf(err, JERRSZ, "%s: %s", j->path,
 			    strerror(errno));
-			free(rbuf);
+			free(b);
 			return -2;
 		}
 		if (n == 0)
 			break;
-		if (pos + n > size)
-			n = (ssize_t)(size - pos);
-		s = rbuf;
-		e = rbuf + n;
-		for (; s < e; s = nl + 1) {
-			off_t loff;
-			char *l;
-			size_t ll;
+		if (base + (off_t)(len + (size_t)n) > size)
+			n = (ssize_t)(size - base - (off_t)len);
+		len += (size_t)n;
+		progress(j, base + (off_t)len, size, t0, &last);
+		shown |= j->progress != NULL && last > 0;
+		for (; (nl = memchr(b + p, '\n', len - p)) != NULL;
+		    p = (size_t)(nl + 1 - b)) {
+			size_t ll = (size_t)(nl + 1 - (b + p));
+			off_t loff = base + (off_t)p;
 
-			nl = memchr(s, '\n', (size_t)(e - s));
-			if (nl == NULL) {
-				buf_add(&j->line, s, (size_t)(e - s));
-				break;
-			}
-			buf_add(&j->line, s, (size_t)(nl - s + 1));
-			/* The complete line, with its LF, is in j->line. */
-			l = j->line.s;
-			ll = j->line.len;
-			loff = pos + (nl + 1 - rbuf) - (off_t)ll;
+			l = b + p;
 			if (junk >= 0) {
 				/* After a line that starts no transaction, only a
 				 * torn tail may follow: no commit record. */
@@ -331,70 +393,65 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 
 				if (ll < 3 || l[0] != 'B' || l[1] != '\t') {
 					junk = loff;
-					buf_reset(&j->line);
 					continue;
 				}
 				t = strtoull(l + 2, &e1, 10);
 				if (*e1 != '\t' || t != j->txn + 1) {
 					junk = loff;
-					buf_reset(&j->line);
 					continue;
 				}
 				txn = t;
 				intx = 1;
 				nrec = 0;
 				txoff = loff;
-				buf_reset(&j->tx);
-				buf_add(&j->tx, l, ll);
+				tx = p;
 			} else if (l[0] == 'C' && l[1] == '\t') {
 				uint64_t ct;
 				long cn;
 				uint32_t crc, want;
 
-				want = (uint32_t)crc32(0L, (const Bytef *)j->tx.s,
-				    (uInt)j->tx.len);
+				want = (uint32_t)crc32(0L, (const Bytef *)b + tx,
+				    (uInt)(p - tx));
 				if (parse_commit(l, ll - 1, &ct, &cn, &crc) < 0 ||
 				    ct != txn || cn != nrec || crc != want) {
-					if (loff + (off_t)ll >= size) {
-						/* A bad commit at the very end: torn. */
-						break;
-					}
+					if (loff + (off_t)ll >= size)
+						/* A bad commit at the very end:
+						 * torn. */
+						goto end;
 					goto damaged_tx;
 				}
-				if (deliver(j, txn, txoff, fn, ctx, err) < 0) {
-					free(rbuf);
+				if (deliver(j, txn, txoff, b + tx, b + p, fn, ctx,
+				    err) < 0) {
+					free(b);
 					return -1;
 				}
 				j->txn = txn;
 				j->end = loff + (off_t)ll;
 				intx = 0;
-			} else if (l[0] == 'B' && l[1] == '\t') {
+			} else if (l[0] == 'B' && l[1] == '\t')
 				/* A new transaction before the last one
 				 * committed: the last one is torn, and data
 				 * follows it. */
 				goto damaged_tx;
-			} else {
-				buf_add(&j->tx, l, ll);
+			else
 				nrec++;
-			}
-			buf_reset(&j->line);
 		}
-		pos += n;
 	}
-	free(rbuf);
-	buf_reset(&j->line);
-	buf_reset(&j->tx);
+end:
+	free(b);
+	if (shown)
+		fprintf(stderr, "\r%*s\r", 40 + (int)strlen(j->progress), "");
 	j->torn = size - j->end;
 	return 0;
 
 damaged:
-	free(rbuf);
+	free(b);
 	snprintf(err, JERRSZ, "%s: damaged at offset %lld: not a transaction "
 	    "start after transaction %" PRIu64 ", and a commit follows",
 	    j->path, (long long)bad_off, j->txn);
 	return -1;
 damaged_tx:
-	free(rbuf);
+	free(b);
 	snprintf(err, JERRSZ, "%s: transaction %" PRIu64 " at offset %lld: "
 	    "commit missing or checksum mismatch, and more data follows",
 	    j->path, txn, (long long)txoff);

@@ -43,7 +43,10 @@ struct journal {
 	off_t limit;		/* a scan reads no further than this offset,
 				 * 0 = to the end of the file; a transaction
 				 * that does not end by it is not read */
-	struct buf line, tx;	/* scan buffers */
+	const char *only;	/* scans hand fn only these record kinds,
+				 * as " M V "; NULL: all */
+	const char *progress;	/* a name: show a long scan's progress on
+				 * standard error when it is a terminal */
 };
 
 /* The record handler of a scan: return 0 to go on, -1 to stop the scan

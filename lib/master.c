@@ -7,7 +7,8 @@
  * directory the data sits in; only "cannot open" names the whole path,
  * because that is what a user has to look for.  A file is read whole and
  * each row checked before it is stored, so the first error ends the load
- * and nothing half-valid is ever returned.
+ * and nothing half-valid is ever returned.  A column the loader reads must
+ * appear once, and what it reads must be UTF-8.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,52 @@ check_number(struct load *ld, struct rec_in *r, const char *col,
 		    num_strerror(rc));
 	if (*out < 0)
 		return row_error(ld, r, "%s '%s': negative", col, v);
+	return 0;
+}
+
+/*
+ * Bytes in the well-formed UTF-8 sequence at p, or 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF included).
+ */
+static int
+utf8_seq(const unsigned char *p)
+{
+	int n, i;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * Master data is UTF-8 text.  A file saved in another encoding (a name
+ * "M\xfcller" in Latin-1) would otherwise reach every document and report
+ * as bytes no reader can show, so it is refused where it is read.
+ */
+static int
+check_utf8(struct load *ld, struct rec_in *r, const char *col, const char *v)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	int n;
+
+	for (; *p; p += n)
+		if ((n = utf8_seq(p)) == 0)
+			return row_error(ld, r, "%s: not UTF-8 (byte 0x%02x)",
+			    col, *p);
 	return 0;
 }
 
@@ -345,7 +392,7 @@ load_file(struct load *ld, const char *dir, const char *name, int optional,
 	const char *f[MAXCOLS];
 	char cerr[REC_ERRSZ];
 	struct rec_in *r;
-	int ix[MAXCOLS], fd, i, rc = -1, got;
+	int ix[MAXCOLS], fd, i, k, rc = -1, got;
 
 	if (dir != NULL && *dir != '\0')
 		buf_printf(&path, "%s/%s", dir, name);
@@ -365,15 +412,26 @@ load_file(struct load *ld, const char *dir, const char *name, int optional,
 		close(fd);
 		return -1;
 	}
-	for (i = 0; i < ncols; i++)
+	for (i = 0; i < ncols; i++) {
 		if ((ix[i] = rec_col(r, cols[i])) == -1) {
 			snprintf(ld->err, REC_ERRSZ, "%s: missing column '%s'",
 			    name, cols[i]);
 			goto out;
 		}
+		/* Which of two would be meant?  Neither guess is safe. */
+		for (k = ix[i] + 1; k < rec_ncols(r); k++)
+			if (strcmp(rec_colname(r, k), cols[i]) == 0) {
+				snprintf(ld->err, REC_ERRSZ, "%s: column '%s' "
+				    "appears twice", name, cols[i]);
+				goto out;
+			}
+	}
 	while ((got = rec_next(r)) == 1) {
-		for (i = 0; i < ncols; i++)
+		for (i = 0; i < ncols; i++) {
 			f[i] = rec_field(r, ix[i]);
+			if (check_utf8(ld, r, cols[i], f[i]) == -1)
+				goto out;
+		}
 		if (row(ld, r, f) == -1)
 			goto out;
 	}

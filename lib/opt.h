@@ -31,6 +31,8 @@ struct opts {
 	const char *usage;	/* the synopsis, printed by -h and on errors */
 	int full_replay;	/* ignore the state cache (cs-stock --check) */
 	int no_replay;		/* the tool replays the journal itself */
+	int scan_ok;		/* without a usable cache the tool scans
+				 * the journal itself: no replay then */
 	int wait_ms;		/* bound on the lock wait; -1 until resolved */
 };
 

@@ -761,6 +761,8 @@ choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
 	return 0;
 }
 
+#define PICK_FAIL(...) do { fail(p, __VA_ARGS__); goto fail; } while (0)
+
 int
 post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 {
@@ -799,21 +801,22 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 				r = &rq[k];
 		if (n && r == NULL)
 			continue;
+		p->errline = r ? r->line : 0;
 		if (mat == NULL)
-			return fail(p, "item %d: material %s no longer in the "
+			PICK_FAIL("item %d: material %s no longer in the "
 			    "master data", di->item, state_str(s, di->material));
 		picked = r && r->picked >= 0 ? r->picked : di->qty;
 		if (picked > di->qty)
-			return fail(p, "item %d: picked %s, delivery says %s",
+			PICK_FAIL("item %d: picked %s, delivery says %s",
 			    di->item, qty_fmt(picked, qb),
 			    qty_fmt(di->qty, db));
 		batch = r && r->batch && *r->batch ? r->batch :
 		    state_str(s, di->batch);
 		if (mat->batch && *batch == '\0' && picked > 0)
-			return fail(p, "item %d: material %s needs a batch",
+			PICK_FAIL("item %d: material %s needs a batch",
 			    di->item, mat->id);
 		if (!mat->batch && *batch)
-			return fail(p, "item %d: material %s is not managed in "
+			PICK_FAIL("item %d: material %s is not managed in "
 			    "batches", di->item, mat->id);
 		if (mat->batch && picked > 0 &&
 		    strcmp(batch, state_str(s, di->batch)) != 0) {
@@ -826,14 +829,14 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 			/* Another batch than planned: the order may ask for
 			 * its own, and the new one must have it free. */
 			if (oi && oi->batch)
-				return fail(p, "item %d: order %llu asks for "
+				PICK_FAIL("item %d: order %llu asks for "
 				    "batch %s", di->item,
 				    (unsigned long long)di->order,
 				    state_str(s, oi->batch));
 			fr = b ? batch_free(s, place, di->plant, di->sloc,
 			    d->customer, di->material, b) : 0;
 			if (fr < picked)
-				return fail(p, "item %d: batch %s has %s free",
+				PICK_FAIL("item %d: batch %s has %s free",
 				    di->item, batch, qty_fmt(fr < 0 ? 0 : fr,
 				    fb));
 		}
@@ -845,8 +848,7 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 			serials = state_str(s, di->serials);
 		if (mat->serial && picked > 0) {
 			if (!is_whole(picked)) {
-				buf_free(&ser);
-				return fail(p, "item %d: material %s is counted "
+				PICK_FAIL("item %d: material %s is counted "
 				    "in whole pieces", di->item, mat->id);
 			}
 			if (*serials == '\0') {
@@ -854,8 +856,7 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 				    di->plant, di->sloc, d->customer,
 				    state_find(s, batch), di->order,
 				    (int)(picked / QTY_SCALE), &ser) < 0) {
-					buf_free(&ser);
-					return fail(p, "item %d: not enough "
+					PICK_FAIL("item %d: not enough "
 					    "serials of %s%s%s in %s stock",
 					    di->item, mat->id,
 					    *batch ? " batch " : "", batch,
@@ -869,12 +870,10 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 
 				fail(p, "item %d: %s", di->item, why);
 				free(why);
-				buf_free(&ser);
-				return -1;
+				goto fail;
 			}
 		} else if (*serials && !mat->serial) {
-			buf_free(&ser);
-			return fail(p, "item %d: material %s has no serial "
+			PICK_FAIL("item %d: material %s has no serial "
 			    "numbers", di->item, mat->id);
 		}
 		{
@@ -887,18 +886,22 @@ post_pick(struct post *p, uint64_t dno, const struct pick_req *rq, int n)
 
 				fail(p, "item %d: %s", di->item, why);
 				free(why);
-				buf_free(&ser);
-				return -1;
+				goto fail;
 			}
 		}
 		todo++;
 	}
 	buf_free(&ser);
+	p->errline = 0;
 	if (todo == 0)
-		return fail(p, "delivery %llu has no such item to pick",
+		return fail(p, "delivery %llu: its items are picked already",
 		    (unsigned long long)dno);
 	return 0;
+fail:
+	buf_free(&ser);
+	return -1;
 }
+#undef PICK_FAIL
 
 /* Emit a balanced two-line accounting document. */
 static int
@@ -1137,10 +1140,10 @@ post_initial(struct post *p, const char *material, const char *plant,
 		for (i = 0; i < nw; i++)
 			for (j = 0; j < i; j++)
 				if (strcmp(w[i], w[j]) == 0) {
+					fail(p, "serial %s given twice", w[j]);
 					free(w);
 					buf_free(&store);
-					return fail(p, "serial %s given twice",
-					    w[j]);
+					return -1;
 				}
 		free(w);
 		buf_free(&store);

@@ -89,6 +89,7 @@ struct pick_req {
 	int item;
 	int64_t picked;
 	const char *batch, *serials;
+	long line;		/* input line, for messages */
 };
 
 /*

@@ -674,14 +674,22 @@ rec_close(struct rec_in *r, char *err)
 	return rc;
 }
 
+/*
+ * Inflated the way inflate_some() does it, members one after another, and
+ * not through gzread(): that one takes anything after a member that is not
+ * another member for trailing garbage and ignores it, where the reader
+ * calls the input corrupt, so the check would pass what the reading then
+ * refuses after acting on its rows.
+ */
 int
 rec_check_gzip(const char *path, char *err)
 {
-	unsigned char m[2];
+	unsigned char m[2], *in, *out;
+	const char *why = NULL;
 	struct stat sb;
-	char *buf;
-	gzFile gz;
-	int fd, n, rc;
+	z_stream z;
+	ssize_t n;
+	int fd, ret, in_member = 1, rerr = 0;
 
 	if ((fd = open(path, O_RDONLY)) < 0)
 		return 0;	/* rec_open reports it */
@@ -690,23 +698,55 @@ rec_check_gzip(const char *path, char *err)
 		close(fd);
 		return 0;
 	}
-	if (lseek(fd, 0, SEEK_SET) < 0 || (gz = gzdopen(fd, "rb")) == NULL) {
+	memset(&z, 0, sizeof z);
+	if (lseek(fd, 0, SEEK_SET) < 0 ||
+	    inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
 		close(fd);
 		snprintf(err, REC_ERRSZ, "%s: cannot read gzip input", path);
 		return -1;
 	}
-	gzbuffer(gz, 128 * 1024);
-	buf = xmalloc(64 * 1024);
-	while ((n = gzread(gz, buf, 64 * 1024)) > 0)
-		;
-	free(buf);
-	rc = gzclose(gz);
-	if (n < 0 || rc != Z_OK) {
-		snprintf(err, REC_ERRSZ, "%s: %s gzip input", path,
-		    rc == Z_BUF_ERROR ? "truncated" : "corrupt");
-		return -1;
+	in = xmalloc(REC_CHUNK);
+	out = xmalloc(REC_CHUNK);
+	while (why == NULL && (n = read(fd, in, REC_CHUNK)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rerr = errno;
+			why = strerror(errno);
+			break;
+		}
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (why == NULL && z.avail_in > 0) {
+			if (!in_member) {
+				/* Another member follows the one that ended. */
+				if ((ret = inflateReset(&z)) != Z_OK) {
+					why = zError(ret);
+					break;
+				}
+				in_member = 1;
+			}
+			z.next_out = out;
+			z.avail_out = REC_CHUNK;
+			ret = inflate(&z, Z_NO_FLUSH);
+			if (ret == Z_STREAM_END)
+				in_member = 0;
+			else if (ret == Z_BUF_ERROR)
+				break;		/* waits for input */
+			else if (ret != Z_OK)
+				why = z.msg ? z.msg : zError(ret);
+		}
 	}
-	return 0;
+	if (why != NULL)
+		snprintf(err, REC_ERRSZ, "%s: %s: %s", path, rerr ?
+		    "read error" : "corrupt gzip input", why);
+	else if (in_member)
+		snprintf(err, REC_ERRSZ, "%s: truncated gzip input", path);
+	inflateEnd(&z);
+	free(in);
+	free(out);
+	close(fd);
+	return why != NULL || in_member ? -1 : 0;
 }
 
 const char *

@@ -117,7 +117,11 @@ scan_sid(struct scan *sc, const char *str)
 	c = sc->cache[h];
 	if (c && strcmp(state_str(sc->st, c), str) == 0)
 		return c;
-	if ((c = state_find(sc->st, str)) == 0)
+	if (sc->s->cold)
+		/* Nothing replayed (a cold overview): the scan makes the
+		 * state's strings as it goes. */
+		c = state_intern(sc->st, str);
+	else if ((c = state_find(sc->st, str)) == 0)
 		return SID_UNKNOWN;
 	sc->cache[h] = c;
 	return c;
@@ -227,7 +231,7 @@ scan_run(struct scan *sc, char *err)
 	struct journal j;
 	int rc;
 
-	if (s->j.end == 0) {
+	if (s->j.end == 0 && !s->cold) {
 		/* Nothing was committed when the state was read. */
 		buf_free(&sc->word);
 		return 0;
@@ -241,8 +245,13 @@ scan_run(struct scan *sc, char *err)
 		buf_free(&sc->word);
 		return -1;
 	}
-	j.limit = s->j.end;
+	j.limit = s->cold ? 0 : s->j.end;
+	j.only = " M V ";
+	j.progress = s->o->prog;
 	rc = journal_scan(&j, scan_rec, sc, err);
+	if (rc == 0 && s->cold && j.torn)
+		fprintf(stderr, "%s: journal: torn tail of %lld bytes ignored\n",
+		    s->o->prog, (long long)j.torn);
 	journal_unlock(&j);
 	journal_close(&j);
 	buf_free(&sc->word);

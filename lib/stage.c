@@ -74,7 +74,7 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 {
 	char err[REC_ERRSZ > JERRSZ ? REC_ERRSZ : JERRSZ];
 	off_t from;
-	int use_cache;
+	int use_cache, loaded;
 
 	memset(s, 0, sizeof *s);
 	s->o = o;
@@ -94,13 +94,16 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 	if (journal_lock(&s->j, LOCK_SH, o->wait_ms, err) < 0)
 		die3(s, err);
 	use_cache = !o->full_replay && getenv("CS_NOCACHE") == NULL;
-	if (use_cache)
-		cache_load(&s->st, &s->j, o->dir);
+	loaded = use_cache && cache_load(&s->st, &s->j, o->dir);
 	from = s->j.end;
-	if (!o->no_replay)
+	s->j.progress = o->prog;
+	if (o->scan_ok && !loaded)
+		s->cold = 1;
+	else if (!o->no_replay)
 		catch_up(s);
+	s->j.progress = NULL;
 	journal_unlock(&s->j);
-	if (use_cache && s->j.end - from > cache_renew())
+	if (use_cache && !s->cold && s->j.end - from > cache_renew())
 		cache_save(&s->st, &s->j, o->dir);
 	s->p.st = &s->st;
 	s->p.m = &s->m;
@@ -173,6 +176,16 @@ rejects:
 	free(names);
 }
 
+/* Every row would fail alike: a setup error. */
+static int
+no_column(struct stage *s, const char *name)
+{
+	fprintf(stderr, "%s: %s: no column '%s'\n", s->o->prog,
+	    s->in_name ? s->in_name : "input", name);
+	s->status = 2;
+	return -1;
+}
+
 int
 stage_input(struct stage *s, const char *path, uint64_t cols)
 {
@@ -242,8 +255,54 @@ stage_input(struct stage *s, const char *path, uint64_t cols)
 			    s->canon_in[c] < 0)
 				s->canon_in[c] = i;
 	}
+	for (c = 0; c < NCOL && s->nin > 0; c++)
+		if ((s->need & COL(c)) && s->canon_in[c] < 0)
+			return no_column(s, col_names[c]);
+	for (c = 0; s->need_names && s->need_names[c] && s->nin > 0; c++) {
+		for (i = 0; i < s->nin; i++)
+			if (strcmp(s->in_names[i], s->need_names[c]) == 0)
+				break;
+		if (i == s->nin)
+			return no_column(s, s->need_names[c]);
+	}
 	setup_output(s);
 	return 0;
+}
+
+const char *
+stage_bad_item(struct stage *s, const struct row *r, char *b, size_t n)
+{
+	const char *dn = rowf(s, r, C_DELIVERY);
+	const char *it = rowf(s, r, C_DELIVERY_ITEM);
+	uint64_t d = docno(dn);
+	int item = stage_item(it);
+
+	if (d == 0)
+		snprintf(b, n, *dn ? "not a document number" :
+		    "no delivery number");
+	else if (state_delivery(&s->st, d) == NULL)
+		snprintf(b, n, "no delivery %llu", (unsigned long long)d);
+	else if (item < 0)
+		snprintf(b, n, "item %.20s: not an item number", it);
+	else if (item > 0 && state_ditem(&s->st, d, item) == NULL)
+		snprintf(b, n, "item %d: no such item in the delivery", item);
+	else
+		return NULL;
+	return b;
+}
+
+int
+stage_item(const char *str)
+{
+	char *end;
+	long v;
+
+	if (*str == '\0')
+		return 0;
+	if (*str < '0' || *str > '9')
+		return -1;
+	v = strtol(str, &end, 10);
+	return *end || v <= 0 || v > 999999 ? -1 : (int)v;
 }
 
 static void
@@ -536,6 +595,16 @@ stage_lock(struct stage *s)
 {
 	char err[JERRSZ];
 
+	/* Output that cannot be written is found before anything is
+	 * posted: the header goes out first. */
+	if (s->out && !s->out_ok) {
+		if (out_flush(s->out) < 0) {
+			fprintf(stderr, "%s: write error on standard output; "
+			    "nothing posted\n", s->o->prog);
+			exit(2);
+		}
+		s->out_ok = 1;
+	}
 	if (journal_lock(&s->j, LOCK_EX, s->o->wait_ms, err) < 0)
 		die3(s, err);
 	catch_up(s);
@@ -753,8 +822,17 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 				v[a->item_col] = slash ? slash + 1 : "";
 			stage_add_row(s, v, i + 1);
 		}
-	} else if (stage_input(s, "-", 0) < 0)
-		return stage_close(s);
+	} else {
+		if (!a->alt_col)
+			s->need |= COL(a->col);
+		if (stage_input(s, "-", 0) < 0)
+			return stage_close(s);
+		if (a->alt_col && s->nin > 0 && s->canon_in[a->col] < 0 &&
+		    s->canon_in[a->alt_col] < 0) {
+			no_column(s, col_names[a->alt_col]);
+			return stage_close(s);
+		}
+	}
 	do {
 		size_t k;
 
@@ -776,16 +854,25 @@ stage_act(struct stage *s, const struct act *a, int argc, char **argv)
 			    rowf(s, &s->rows[k - 1], a->item_col)) == 0))
 				continue;
 			if (no == 0) {
-				snprintf(what, sizeof what, "%s: %s", a->kind,
-				    *dn ? "not a document number" :
-				    "no document number");
+				if (*dn)
+					snprintf(what, sizeof what, "%s '%.40s': "
+					    "not a document number", a->kind, dn);
+				else
+					snprintf(what, sizeof what, "%s: no "
+					    "document number", a->kind);
 				stage_row_error(s, r, what);
 				continue;
 			}
 			snprintf(what, sizeof what, "%s %s%s%s", a->kind, dn,
 			    *it ? " item " : "", it);
+			if (stage_item(it) < 0) {
+				snprintf(what, sizeof what, "%s %s item %.20s: "
+				    "not an item number", a->kind, dn, it);
+				stage_row_error(s, r, what);
+				continue;
+			}
 			stage_doc_begin(s);
-			rc = a->post(s, no, atoi(it));
+			rc = a->post(s, no, stage_item(it));
 			if (stage_doc_end(s, rc, &r, 1, what) >= 0) {
 				const char *v[NCOL] = { 0 }, *x[8] = { 0 };
 				char scratch[256], xscratch[256];

@@ -51,6 +51,11 @@ struct stage {
 	struct post p;
 	struct buf tx;
 	int writer;
+	int cold;		/* o->scan_ok and no cache: nothing replayed */
+	uint64_t need;		/* canonical columns input must have */
+	const char *const *need_names;	/* other columns it must have, NULL
+					 * at the end */
+	int out_ok;		/* the header was written */
 
 	struct rec_in *in;
 	const char *in_name;	/* "input" for stdin, else the path */
@@ -140,6 +145,16 @@ void stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
  */
 void stage_due_deliveries(struct stage *s,
     int (*want)(struct state *, const struct delivery *));
+
+/* An item number of a row: 0 for "", -1 when it is not a number from 1
+ * to 999999. */
+int stage_item(const char *str);
+
+/* What is wrong with the delivery and delivery_item a row names (no
+ * such delivery or item, not a number), formatted into b to follow
+ * "delivery N" as stage_doc_end() writes it; NULL: nothing. */
+const char *stage_bad_item(struct stage *s, const struct row *r, char *b,
+    size_t n);
 
 /* Field of a row by canonical column ("" when the input lacks it). */
 const char *rowf(const struct stage *s, const struct row *r, int col);

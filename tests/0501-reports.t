@@ -286,7 +286,7 @@ is "$?" 2 "--aging with -s: exit 2"
 # --- damage under the cache -----------------------------------------------
 # The overview starts from journal.cache; a report that reads the journal
 # checks every commit again and finds a change the cache hides.
-env -u CS_NOCACHE CS_CACHE_MIN=0 cs-stock >/dev/null
+env -u CS_NOCACHE CS_CACHE_MIN=0 cs-stock -s >/dev/null
 awk '!d && /^O\t/ && sub(/\tfillup\t/, "\tfillUp\t") { d = 1 } { print }' \
     "$CS_DIR/journal" >"$T/j" && cat "$T/j" >"$CS_DIR/journal"
 env -u CS_NOCACHE cs-stock -m H11 >/dev/null 2>&1

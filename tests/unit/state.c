@@ -1001,7 +1001,7 @@ test_postings(void)
 	/* Picking a serial that is not where the goods come from. */
 	{
 		struct req_item it[] = { { "H20", "1", "", "", "", "", 1 } };
-		struct pick_req pr[] = { { 10, -1, NULL, "H20-0002" } };
+		struct pick_req pr[] = { { 10, -1, NULL, "H20-0002", 0 } };
 		uint64_t d2 = 0;
 
 		is_int(order(&r, FL_FILLUP, "", it, 1, &ono), 0,
