@@ -268,7 +268,11 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	buf_printf(&path, "%s/journal.cache", dir);
 	buf_printf(&tmp, "%s/.journal.cache.%ld", dir, (long)getpid());
 	remove_stale(dir);
-	o.fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	/* Ours alone: not readable by others (it holds what the journal
+	 * holds), and never through a link planted under its name. */
+	unlink(tmp.s);
+	o.fd = open(tmp.s, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
 	if (o.fd < 0)
 		goto out;
 	o.off = sizeof h;
@@ -344,7 +348,7 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	if (j->fd < 0 || j->end != 0)
 		return 0;
 	buf_printf(&path, "%s/journal.cache", dir);
-	fd = open(path.s, O_RDONLY);
+	fd = open(path.s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	buf_free(&path);
 	if (fd < 0)
 		return 0;
