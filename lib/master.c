@@ -127,34 +127,6 @@ check_number(struct load *ld, struct rec_in *r, const char *col,
 }
 
 /*
- * Bytes in the well-formed UTF-8 sequence at p, or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF included).
- */
-static int
-utf8_seq(const unsigned char *p)
-{
-	int n, i;
-
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return n;
-}
-
-/*
  * Master data is UTF-8 text.  A file saved in another encoding (a name
  * "M\xfcller" in Latin-1) would otherwise reach every document and report
  * as bytes no reader can show, so it is refused where it is read.

@@ -103,31 +103,6 @@ csv_line(struct out *o, const char *const *f)
 	emit(o, o->line.s, o->line.len);
 }
 
-/* Bytes in the well-formed UTF-8 sequence at p (a non-ASCII lead byte),
- * or 0 when it is not one. */
-static int
-utf8_len(const unsigned char *p)
-{
-	int n, i;
-
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 static void
 json_string(struct buf *b, const char *s)
 {
@@ -135,7 +110,7 @@ json_string(struct buf *b, const char *s)
 
 	buf_addc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
-		int n = utf8_len(p);
+		int n = utf8_seq(p);
 
 		if (*p == '"' || *p == '\\') {
 			buf_addc(b, '\\');

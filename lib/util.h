@@ -111,4 +111,8 @@ struct ientry *imap_put(struct imap *m, const uint32_t *k, int nk,
 void imap_reserve(struct imap *m, size_t extra);
 void imap_free(struct imap *m);
 
+/* Bytes in the well-formed UTF-8 sequence at p (1 for ASCII), or 0 when
+ * it is not one: overlong forms, surrogates, past U+10FFFF. */
+int utf8_seq(const unsigned char *p);
+
 #endif
