@@ -204,6 +204,26 @@ is "$(printf '%s\n' "$out" | col customer mvt)" "100002,632" \
 is "$(own_at H22)" "$h22" "streamed reversal: own H22 as before"
 is "$(stock consignment H22 100002)" 0 "streamed reversal: none at 100002"
 
+# --- a fill-up with serials reversed: each serial back in own stock, and
+# the order item open again for a new delivery ---
+fs=$(cs-order -f fillup -c 100002 H20:2 | cs-deliver | cs-pick | cs-issue)
+fsd=$(printf '%s\n' "$fs" | col delivery)
+fso=$(printf '%s\n' "$fs" | col order)
+fss=$(printf '%s\n' "$fs" | col serials)
+s1=${fss%% *}
+s2=${fss##* }
+is "$(place H20 "$s1"),$(place H20 "$s2")" \
+    "consignment,100002,consignment,100002" "fill-up: both serials at 100002"
+run cs-issue --reverse "$fsd"
+is "$rc" 0 "reversing a fill-up with serials exits 0"
+is "$(place H20 "$s1"),$(place H20 "$s2")" "own,,own," \
+    "fill-up reversed: both serials back in own stock"
+is "$(stock consignment H20 100002)" 0 "fill-up reversed: no H20 at 100002"
+run cs-deliver --due
+is "$(printf '%s\n' "$out" | col order material qty | grep "^$fso,")" \
+    "$fso,H20,2" \
+    "fill-up reversed: its order item is open again and delivered anew"
+
 # --- the document flow shows reversals and cancellations ---
 flow() { cs-stock --flow "$1" | col level type document status refers_to; }
 # accounting document numbers as N
