@@ -18,7 +18,9 @@
 
 #include "journal.h"
 
-#define SCANBUF (1024 * 1024)
+#ifndef SCANBUF
+#define SCANBUF (1024 * 1024)	/* a fuzz build may make it small */
+#endif
 
 int
 journal_open(struct journal *j, const char *dir, int create, char *err)
@@ -66,6 +68,7 @@ journal_close(struct journal *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	free(j->path);
+	free(j->sbuf);
 	memset(j, 0, sizeof *j);
 	j->fd = -1;
 }
@@ -333,7 +336,13 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		t0 = now();
 	else if (j->progress)
 		j->progress = NULL;
-	b = xmalloc(cap);
+	/* The buffer stays with the journal: a stage scans at every batch. */
+	if (j->sbuf == NULL) {
+		j->scap = SCANBUF;
+		j->sbuf = xmalloc(j->scap);
+	}
+	b = j->sbuf;
+	cap = j->scap;
 	base = j->end;
 	for (;;) {
 		ssize_t n;
@@ -353,7 +362,8 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 			}
 			if (len == cap) {
 				cap *= 2;
-				b = xrealloc(b, cap);
+				b = j->sbuf = xrealloc(b, cap);
+				j->scap = cap;
 			}
 		}
 		if (base + (off_t)len >= size)
@@ -364,7 +374,6 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 				continue;
 			snprintf(err, JERRSZ, "%s: %s", j->path,
 			    strerror(errno));
-			free(b);
 			return -2;
 		}
 		if (n == 0)
@@ -421,10 +430,8 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 					goto damaged_tx;
 				}
 				if (deliver(j, txn, txoff, b + tx, b + p, fn, ctx,
-				    err) < 0) {
-					free(b);
+				    err) < 0)
 					return -1;
-				}
 				j->txn = txn;
 				j->end = loff + (off_t)ll;
 				intx = 0;
@@ -438,20 +445,17 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		}
 	}
 end:
-	free(b);
 	if (shown)
 		fprintf(stderr, "\r%*s\r", 40 + (int)strlen(j->progress), "");
 	j->torn = size - j->end;
 	return 0;
 
 damaged:
-	free(b);
 	snprintf(err, JERRSZ, "%s: damaged at offset %lld: not a transaction "
 	    "start after transaction %" PRIu64 ", and a commit follows",
 	    j->path, (long long)bad_off, j->txn);
 	return -1;
 damaged_tx:
-	free(b);
 	snprintf(err, JERRSZ, "%s: transaction %" PRIu64 " at offset %lld: "
 	    "commit missing or checksum mismatch, and more data follows",
 	    j->path, txn, (long long)txoff);

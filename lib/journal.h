@@ -43,6 +43,8 @@ struct journal {
 	off_t limit;		/* a scan reads no further than this offset,
 				 * 0 = to the end of the file; a transaction
 				 * that does not end by it is not read */
+	char *sbuf;		/* the scan buffer, kept between scans */
+	size_t scap;
 	const char *only;	/* scans hand fn only these record kinds,
 				 * as " M V "; NULL: all */
 	const char *progress;	/* a name: show a long scan's progress on

@@ -826,7 +826,8 @@ apply_order(struct state *s, const struct jrec *r, struct buf *why)
 	it->currency = state_intern(s, r->f[15]);
 	it->qty = qty;
 	it->price = price;
-	o->n++;
+	/* Through the undo log: a record that fails later leaves no item. */
+	SET(s, T_ORDER, (size_t)(o - s->order), o->n, o->n + 1);
 	/* What the order claims of its source pool until it is posted. */
 	place = flow_source(flow);
 	if (pool_add(s, T_CLAIM, place, it->plant, it->sloc, o->customer,
@@ -1033,7 +1034,7 @@ apply_delivery(struct state *s, const struct jrec *r, struct buf *why)
 	di->qty = qty;
 	di->picked = -1;
 	di->serials = state_intern(s, r->f[14]);
-	d->n++;
+	SET(s, T_DELIV, (size_t)(d - s->deliv), d->n, d->n + 1);
 	if (di->material != state_find(s, r->f[11]))
 		return bad(why, "material '%s' is not the order's", r->f[11]);
 	SET(s, T_OITEM, oix, oi->delivered, oi->delivered + qty);
@@ -1303,7 +1304,9 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
 				x->material = material;
 				x->serial = ss;
 				me = imap_put(&s->serix, k, 2, NULL);
-				me->idx = s->nser++;
+				SET(s, T_SERIX, (size_t)(me - s->serix.e),
+				    me->idx, (uint64_t)s->nser);
+				s->nser++;
 				serial_range_add(s, material, me->idx);
 			}
 		} else if (x == NULL || !serial_at(s, x, ru->from, plant, sloc,
@@ -1420,7 +1423,7 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 			return bad(why, "material document %s: item differs "
 			    "from the item it reverses", r->f[1]);
 	}
-	m->n++;
+	SET(s, T_MATDOC, (size_t)(m - s->matdoc), m->n, m->n + 1);
 
 	if (ru->from != PL_NONE && ru->from != PL_GONE &&
 	    pool_add(s, T_STOCK, ru->from, plant, sloc, cust, mat, batch, -qty,
