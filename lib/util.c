@@ -502,7 +502,10 @@ imap_put(struct imap *m, const uint32_t *k, int nk, int *added)
 	if (*s && *s <= m->n)
 		return &m->e[*s - 1];
 	if (m->n + 1 > m->cap) {
-		imap_unmap(m);
+		size_t off = (size_t)(s - m->slot);
+
+		imap_unmap(m);	/* the slots may move to the heap: s too */
+		s = m->slot + off;
 		grow(&m->e, &m->cap, m->n + 1, sizeof *m->e);
 	}
 	e = &m->e[m->n];
