@@ -503,17 +503,15 @@ batch_candidates(struct post *p, int place, sid plant, sid sloc, sid cust,
 	int n = 0;
 	struct buf k = { 0 };
 
-	for (i = 0; i < s->stock.n; i++) {
-		const struct stock_key *pk = (const void *)s->stock.e[i].k;
+	/* Only the pool's own batches, however many other pools there are. */
+	for (i = stock_batches(s, place, plant, sloc, cust, material); i != 0;
+	    i = (size_t)s->stock.e[i - 1].idx) {
+		const struct stock_key *pk = (const void *)s->stock.e[i - 1].k;
 		struct ientry *e;
 		uint32_t bk[2];
 		int64_t av;
 
-		if (s->stock.e[i].nk != 6 || pk->place != (sid)place
-		    || pk->plant != plant || pk->material != material ||
-		    pk->batch == SID_ALL || s->stock.e[i].v <= 0)
-			continue;
-		if (place == PL_OWN ? pk->sloc != sloc : pk->customer != cust)
+		if (s->stock.e[i - 1].v <= 0)
 			continue;
 		av = batch_free(s, place, plant, sloc, cust, material,
 		    pk->batch);

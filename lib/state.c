@@ -367,7 +367,7 @@ state_rollback(struct state *s)
 
 static struct ientry *
 pool_entry(struct imap *m, int place, sid plant, sid sloc, sid customer,
-    sid material, sid batch, size_t *idx, int create)
+    sid material, sid batch, size_t *idx, int create, int *added)
 {
 	uint32_t k[6];
 	struct ientry *e;
@@ -378,7 +378,7 @@ pool_entry(struct imap *m, int place, sid plant, sid sloc, sid customer,
 	k[3] = (place & ~RESV_BATCH_ORDERS) == PL_OWN ? 0 : customer;
 	k[4] = material;
 	k[5] = batch;
-	e = create ? imap_put(m, k, 6, NULL) : imap_get(m, k, 6);
+	e = create ? imap_put(m, k, 6, added) : imap_get(m, k, 6);
 	if (e && idx)
 		*idx = (size_t)(e - m->e);
 	return e;
@@ -389,9 +389,19 @@ pool_get(struct imap *m, int place, sid plant, sid sloc, sid customer,
     sid material, sid batch)
 {
 	struct ientry *e = pool_entry(m, place, plant, sloc, customer,
-	    material, batch, NULL, 0);
+	    material, batch, NULL, 0, NULL);
 
 	return e ? e->v : 0;
+}
+
+size_t
+stock_batches(struct state *s, int place, sid plant, sid sloc, sid customer,
+    sid material)
+{
+	struct ientry *e = pool_entry(&s->stock, place, plant, sloc, customer,
+	    material, SID_ALL, NULL, 0, NULL);
+
+	return e ? (size_t)e->idx : 0;
 }
 
 int64_t
@@ -438,11 +448,22 @@ pool_add(struct state *s, int tab, int place, sid plant, sid sloc,
 	struct ientry *e;
 	size_t i1 = 0, i2 = 0;
 	int64_t v1, v2;
+	int added = 0;
 
 	if (delta == 0)
 		return 0;
-	pool_entry(m, place, plant, sloc, customer, material, batch, &i1, 1);
-	pool_entry(m, place, plant, sloc, customer, material, SID_ALL, &i2, 1);
+	pool_entry(m, place, plant, sloc, customer, material, batch, &i1, 1,
+	    &added);
+	pool_entry(m, place, plant, sloc, customer, material, SID_ALL, &i2, 1,
+	    NULL);
+	if (added && batch != SID_ALL) {
+		/* The pool's batches form a chain from its all-batches entry
+		 * (idx: 1 + the next entry), so that batch determination
+		 * visits only them.  Entries are never removed, and one
+		 * added in a savepoint that rolls back stays, at zero. */
+		m->e[i1].idx = m->e[i2].idx;
+		m->e[i2].idx = (uint64_t)i1 + 1;
+	}
 	if (num_add(m->e[i1].v, delta, &v1) || num_add(m->e[i2].v, delta, &v2)) {
 		buf_printf(why, "quantity out of range");
 		return -1;

@@ -26,7 +26,7 @@ typedef uint32_t sid;		/* an interned string; 0 is "" */
  * another version is ignored.  Raise it with any change to what a field or
  * key holds, even when no size changes.
  */
-#define STATE_VERSION 9
+#define STATE_VERSION 10
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
@@ -236,6 +236,11 @@ void state_rollback(struct state *s);
  * and sold), material, batch (SID_ALL: every batch). */
 int64_t stock_qty(struct state *s, int place, sid plant, sid sloc,
     sid customer, sid material, sid batch);
+/* The stock entries of a pool's batches, every batch it ever held: the
+ * first is s->stock.e[r - 1] for the result r, the next e[e.idx - 1],
+ * until 0. */
+size_t stock_batches(struct state *s, int place, sid plant, sid sloc,
+    sid customer, sid material);
 /* Open order quantities drawing on the same pool (batch as above). */
 int64_t claim_qty(struct state *s, int place, sid plant, sid sloc,
     sid customer, sid material, sid batch);
