@@ -31,7 +31,9 @@
 	"       cs-stock --refill [-d dir] [-o csv|table|json] [-c customer]\n" \
 	"                [-m material]\n" \
 	"       cs-stock --count file [--po ref] " \
-	"[-d dir] [-o csv|table|json]\n       cs-stock --check [-d dir]\n"
+	"[-d dir] [-o csv|table|json]\n" \
+	"       cs-stock --flow document [-d dir] [-o csv|table|json]\n" \
+	"       cs-stock --check [-d dir]\n"
 
 enum { OPT_COUNT = OPT_TOOL, OPT_CHECK, OPT_PO, OPT_AT, OPT_FROM, OPT_TO,
 	OPT_MOVEMENTS, OPT_STATEMENT, OPT_AGING, OPT_REFILL, OPT_FLOW };
