@@ -448,21 +448,22 @@ pool_add(struct state *s, int tab, int place, sid plant, sid sloc,
 	struct ientry *e;
 	size_t i1 = 0, i2 = 0;
 	int64_t v1, v2;
-	int added = 0;
 
 	if (delta == 0)
 		return 0;
 	pool_entry(m, place, plant, sloc, customer, material, batch, &i1, 1,
-	    &added);
+	    NULL);
 	pool_entry(m, place, plant, sloc, customer, material, SID_ALL, &i2, 1,
 	    NULL);
-	if (added && batch != SID_ALL) {
+	if (batch != SID_ALL && !m->e[i1].pad) {
 		/* The pool's batches form a chain from its all-batches entry
-		 * (idx: 1 + the next entry), so that batch determination
-		 * visits only them.  Entries are never removed, and one
-		 * added in a savepoint that rolls back stays, at zero. */
-		m->e[i1].idx = m->e[i2].idx;
-		m->e[i2].idx = (uint64_t)i1 + 1;
+		 * (idx: 1 + the next entry; pad marks an entry in it), so
+		 * that batch determination visits only them.  Logged like
+		 * every change: a record that fails leaves the chain as it
+		 * was, and the entry it added, at zero, joins it later. */
+		SET(s, tab, i1, m->e[i1].idx, m->e[i2].idx);
+		SET(s, tab, i1, m->e[i1].pad, (uint32_t)1);
+		SET(s, tab, i2, m->e[i2].idx, (uint64_t)i1 + 1);
 	}
 	if (num_add(m->e[i1].v, delta, &v1) || num_add(m->e[i2].v, delta, &v2)) {
 		buf_printf(why, "quantity out of range");

@@ -26,7 +26,7 @@ typedef uint32_t sid;		/* an interned string; 0 is "" */
  * another version is ignored.  Raise it with any change to what a field or
  * key holds, even when no size changes.
  */
-#define STATE_VERSION 10
+#define STATE_VERSION 11
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
