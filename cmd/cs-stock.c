@@ -62,8 +62,15 @@ struct line {
 	int64_t qty;
 };
 
-static struct state *cmp_st;
+static uint32_t *rank;	/* natural order of the strings, by sid */
 
+static int
+rank_cmp2(sid a, sid b)
+{
+	return rank[a] < rank[b] ? -1 : rank[a] > rank[b];
+}
+
+/* The overview's order: plant, material, kind, customer, sloc, batch. */
 static int
 line_cmp(const void *a, const void *b)
 {
@@ -71,23 +78,40 @@ line_cmp(const void *a, const void *b)
 	const struct stock_key *y = ((const struct line *)b)->k;
 	int c;
 
-	if ((c = natcmp(state_str(cmp_st, x->plant), state_str(cmp_st,
-	    y->plant))) != 0)
-		return c;
-	if ((c = natcmp(state_str(cmp_st, x->material), state_str(cmp_st,
-	    y->material))) != 0)
+	if ((c = rank_cmp2(x->plant, y->plant)) != 0 ||
+	    (c = rank_cmp2(x->material, y->material)) != 0)
 		return c;
 	if (x->place != y->place)
 		return x->place < y->place ? -1 : 1;
-	if ((c = natcmp(state_str(cmp_st, x->customer), state_str(cmp_st,
-	    y->customer))) != 0)
+	if ((c = rank_cmp2(x->customer, y->customer)) != 0 ||
+	    (c = rank_cmp2(x->sloc, y->sloc)) != 0)
 		return c;
-	if ((c = natcmp(state_str(cmp_st, x->sloc), state_str(cmp_st,
-	    y->sloc))) != 0)
-		return c;
-	return natcmp(state_str(cmp_st, x->batch), state_str(cmp_st,
-	    y->batch));
+	return rank_cmp2(x->batch, y->batch);
 }
+
+/* Sort n lines in the overview's order, ranking their strings once. */
+static void
+sort_lines(struct state *st, struct line *l, size_t n)
+{
+	sid *ids = xcalloc(5 * n + 1, sizeof *ids);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ids[5 * i] = l[i].k->plant;
+		ids[5 * i + 1] = l[i].k->material;
+		ids[5 * i + 2] = l[i].k->customer;
+		ids[5 * i + 3] = l[i].k->sloc;
+		ids[5 * i + 4] = l[i].k->batch;
+	}
+	rank = state_ranks(st, ids, 5 * n);
+	free(ids);
+	if (n > 1)
+		qsort(l, n, sizeof *l, line_cmp);
+	free(rank);
+	rank = NULL;
+}
+
+static struct state *cmp_st;
 
 static int
 finish(struct stage *s, struct out *out, int status)
@@ -127,9 +151,7 @@ overview(struct stage *s, const char *cust, const char *mat)
 		l[n].qty = st->stock.e[i].v;
 		n++;
 	}
-	cmp_st = st;
-	if (n > 1)
-		qsort(l, n, sizeof *l, line_cmp);
+	sort_lines(st, l, n);
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = l[i].k;
 		const struct material *m = master_material(&s->m,

@@ -335,6 +335,14 @@ sid_cmp(sid a, sid b)
 	return a == b ? 0 : natcmp(state_str(cmp_st, a), state_str(cmp_st, b));
 }
 
+static const uint32_t *rank;	/* natural order of the strings, by sid */
+
+static int
+rank_cmp(sid a, sid b)
+{
+	return rank[a] < rank[b] ? -1 : rank[a] > rank[b];
+}
+
 /* The overview's order: plant, material, kind, customer, sloc, batch. */
 static int
 stock_cmp(const void *a, const void *b)
@@ -343,15 +351,15 @@ stock_cmp(const void *a, const void *b)
 	const struct stock_key *y = (const void *)(*(struct ientry *const *)b)->k;
 	int c;
 
-	if ((c = sid_cmp(x->plant, y->plant)) != 0 ||
-	    (c = sid_cmp(x->material, y->material)) != 0)
+	if ((c = rank_cmp(x->plant, y->plant)) != 0 ||
+	    (c = rank_cmp(x->material, y->material)) != 0)
 		return c;
 	if (x->place != y->place)
 		return x->place < y->place ? -1 : 1;
-	if ((c = sid_cmp(x->customer, y->customer)) != 0 ||
-	    (c = sid_cmp(x->sloc, y->sloc)) != 0)
+	if ((c = rank_cmp(x->customer, y->customer)) != 0 ||
+	    (c = rank_cmp(x->sloc, y->sloc)) != 0)
 		return c;
-	return sid_cmp(x->batch, y->batch);
+	return rank_cmp(x->batch, y->batch);
 }
 
 static int
@@ -373,9 +381,27 @@ report_stock_at(struct stage *s, const struct report_args *a,
 	for (i = 0; i < c.stock.n; i++)
 		if (c.stock.e[i].v != 0)
 			l[n++] = &c.stock.e[i];
-	cmp_st = st;
-	if (n > 1)
-		qsort(l, n, sizeof *l, stock_cmp);
+	{
+		/* Rank the strings once; the sort then compares integers. */
+		sid *ids = xcalloc(5 * n + 1, sizeof *ids);
+		uint32_t *r;
+
+		for (i = 0; i < n; i++) {
+			const struct stock_key *k = (const void *)l[i]->k;
+
+			ids[5 * i] = k->plant;
+			ids[5 * i + 1] = k->material;
+			ids[5 * i + 2] = k->customer;
+			ids[5 * i + 3] = k->sloc;
+			ids[5 * i + 4] = k->batch;
+		}
+		rank = r = state_ranks(st, ids, 5 * n);
+		free(ids);
+		if (n > 1)
+			qsort(l, n, sizeof *l, stock_cmp);
+		free(r);
+		rank = NULL;
+	}
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = (const void *)l[i]->k;
 		const struct material *m = master_material(&s->m,

@@ -217,6 +217,36 @@ state_intern(struct state *s, const char *str)
 	return (sid)(*slot - 1);
 }
 
+static const struct state *rank_st;
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	return natcmp(state_str(rank_st, *(const sid *)a),
+	    state_str(rank_st, *(const sid *)b));
+}
+
+uint32_t *
+state_ranks(const struct state *s, const sid *ids, size_t n)
+{
+	uint32_t *rank = xcalloc(s->nstr + 2, sizeof *rank);
+	sid *u = xcalloc(n + 1, sizeof *u);
+	size_t nu = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] <= s->nstr && !rank[ids[i]]) {
+			rank[ids[i]] = 1;
+			u[nu++] = ids[i];
+		}
+	rank_st = s;
+	if (nu > 1)
+		qsort(u, nu, sizeof *u, rank_cmp);
+	for (i = 0; i < nu; i++)
+		rank[u[i]] = (uint32_t)i;
+	free(u);
+	return rank;
+}
+
 /* --- undo log ------------------------------------------------------- */
 
 static void *

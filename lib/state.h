@@ -209,6 +209,11 @@ struct state {
 void state_init(struct state *s);
 void state_free(struct state *s);
 
+/* The natural order (natcmp) of the strings ids name, as an array by sid
+ * of ranks (ids may repeat; others rank 0), so that a sort of many rows
+ * compares integers.  The caller frees it. */
+uint32_t *state_ranks(const struct state *s, const sid *ids, size_t n);
+
 /* Intern s (n bytes) and return its sid; state_str returns the string. */
 sid state_intern(struct state *s, const char *str);
 sid state_find(const struct state *s, const char *str);	/* 0 if unknown */
