@@ -38,14 +38,6 @@ static int per_delivery;
 
 #define BILL_MAXDLV 500		/* deliveries in one billing document */
 
-/* The rows of one delivery belong together. */
-static int
-same_delivery(const struct stage *s, const struct row *a,
-    const struct row *b)
-{
-	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
-}
-
 /* Write the billing items of bno for the rows of its deliveries. */
 static void
 emit_billing(struct stage *s, struct row *const *rows, int n, uint64_t bno)
@@ -354,7 +346,7 @@ main(int argc, char *argv[])
 	    COL(C_NET) | COL(C_TAX) | COL(C_GROSS) | COL(C_CURRENCY) |
 	    COL(C_PRICE);
 	stage_open(&s, &o, "cs-bill", own, 1);
-	s.same_doc = same_delivery;
+	s.same_doc = stage_same_delivery;
 	s.need = COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_DATE));

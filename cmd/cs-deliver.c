@@ -46,8 +46,7 @@ struct want {
 /* The rows of one order belong together (orders of one customer share a
  * delivery, but each order is complete on its own). */
 static int
-same_delivery(const struct stage *s, const struct row *a,
-    const struct row *b)
+same_order(const struct stage *s, const struct row *a, const struct row *b)
 {
 	return strcmp(rowf(s, a, C_ORDER), rowf(s, b, C_ORDER)) == 0;
 }
@@ -272,7 +271,7 @@ main(int argc, char *argv[])
 	own = COL(C_DELIVERY) | COL(C_DELIVERY_ITEM) | COL(C_SHIP_POINT) |
 	    COL(C_BATCH) | COL(C_QTY) | COL(C_SERIALS);
 	stage_open(&s, &o, "cs-deliver", own, 1);
-	s.same_doc = same_delivery;
+	s.same_doc = same_order;
 	s.need = COL(C_ORDER);
 	if (due) {
 		size_t k;

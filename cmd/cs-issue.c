@@ -31,14 +31,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The rows of one delivery belong together. */
-static int
-same_delivery(const struct stage *s, const struct row *a,
-    const struct row *b)
-{
-	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
-}
-
 static void
 initial_batch(struct stage *s)
 {
@@ -255,7 +247,7 @@ main(int argc, char *argv[])
 	}
 	own = COL(C_MATDOC) | COL(C_MATDOC_ITEM) | COL(C_MVT) | COL(C_DATE);
 	stage_open(&s, &o, "cs-issue", own, 1);
-	s.same_doc = initial ? NULL : same_delivery;
+	s.same_doc = initial ? NULL : stage_same_delivery;
 	s.need = initial ? COL(C_MATERIAL) | COL(C_QTY) : COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_PICKED));

@@ -28,14 +28,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The rows of one delivery belong together. */
-static int
-same_delivery(const struct stage *s, const struct row *a,
-    const struct row *b)
-{
-	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
-}
-
 static void
 emit_pick(struct stage *s, struct row *const *g, int n, uint64_t dno)
 {
@@ -158,7 +150,7 @@ main(int argc, char *argv[])
 	    COL(C_CUSTOMER) | COL(C_MATERIAL) | COL(C_QTY) | COL(C_UNIT) |
 	    COL(C_PLANT) | COL(C_SLOC) | COL(C_BATCH) | COL(C_SERIALS) |
 	    COL(C_PICKED);
-	s.same_doc = same_delivery;
+	s.same_doc = stage_same_delivery;
 	s.need = COL(C_DELIVERY);
 	if (due) {
 		stage_input(&s, NULL, COLS_UPTO(C_SHIP_POINT));

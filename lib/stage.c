@@ -269,6 +269,13 @@ stage_input(struct stage *s, const char *path, uint64_t cols)
 	return 0;
 }
 
+int
+stage_same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b)
+{
+	return strcmp(rowf(s, a, C_DELIVERY), rowf(s, b, C_DELIVERY)) == 0;
+}
+
 const char *
 stage_bad_item(struct stage *s, const struct row *r, char *b, size_t n)
 {

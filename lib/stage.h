@@ -150,6 +150,11 @@ void stage_due_deliveries(struct stage *s,
  * to 999999. */
 int stage_item(const char *str);
 
+/* A same_doc for the stages that work on deliveries: the rows of one
+ * delivery belong together. */
+int stage_same_delivery(const struct stage *s, const struct row *a,
+    const struct row *b);
+
 /* What is wrong with the delivery and delivery_item a row names (no
  * such delivery or item, not a number), formatted into b to follow
  * "delivery N" as stage_doc_end() writes it; NULL: nothing. */
