@@ -57,60 +57,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-struct line {
-	const struct stock_key *k;
-	int64_t qty;
-};
-
-static uint32_t *rank;	/* natural order of the strings, by sid */
-
-static int
-rank_cmp2(sid a, sid b)
-{
-	return rank[a] < rank[b] ? -1 : rank[a] > rank[b];
-}
-
-/* The overview's order: plant, material, kind, customer, sloc, batch. */
-static int
-line_cmp(const void *a, const void *b)
-{
-	const struct stock_key *x = ((const struct line *)a)->k;
-	const struct stock_key *y = ((const struct line *)b)->k;
-	int c;
-
-	if ((c = rank_cmp2(x->plant, y->plant)) != 0 ||
-	    (c = rank_cmp2(x->material, y->material)) != 0)
-		return c;
-	if (x->place != y->place)
-		return x->place < y->place ? -1 : 1;
-	if ((c = rank_cmp2(x->customer, y->customer)) != 0 ||
-	    (c = rank_cmp2(x->sloc, y->sloc)) != 0)
-		return c;
-	return rank_cmp2(x->batch, y->batch);
-}
-
-/* Sort n lines in the overview's order, ranking their strings once. */
-static void
-sort_lines(struct state *st, struct line *l, size_t n)
-{
-	sid *ids = xcalloc(5 * n + 1, sizeof *ids);
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		ids[5 * i] = l[i].k->plant;
-		ids[5 * i + 1] = l[i].k->material;
-		ids[5 * i + 2] = l[i].k->customer;
-		ids[5 * i + 3] = l[i].k->sloc;
-		ids[5 * i + 4] = l[i].k->batch;
-	}
-	rank = state_ranks(st, ids, 5 * n);
-	free(ids);
-	if (n > 1)
-		qsort(l, n, sizeof *l, line_cmp);
-	free(rank);
-	rank = NULL;
-}
-
 static struct state *cmp_st;
 
 static int
@@ -128,12 +74,12 @@ finish(struct stage *s, struct out *out, int status)
 static int
 overview(struct stage *s, const char *cust, const char *mat)
 {
-	static const char *cols[] = { "plant", "sloc", "material", "batch",
-	    "kind", "customer", "qty", "unit", "value", "currency" };
 	struct state *st = &s->st;
-	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 10, cols);
-	struct line *l = NULL;
-	size_t n = 0, cap = 0, i;
+	int nc;
+	const char *const *cols = report_cols(REP_STOCK_AT, &nc);
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, nc, cols);
+	struct ientry **l = xcalloc(st->stock.n + 1, sizeof *l);
+	size_t n = 0, i;
 
 	for (i = 0; i < st->stock.n; i++) {
 		const struct stock_key *k = (const void *)st->stock.e[i].k;
@@ -146,34 +92,9 @@ overview(struct stage *s, const char *cust, const char *mat)
 			continue;
 		if (*mat && strcmp(state_str(st, k->material), mat) != 0)
 			continue;
-		grow(&l, &cap, n + 1, sizeof *l);
-		l[n].k = k;
-		l[n].qty = st->stock.e[i].v;
-		n++;
+		l[n++] = &st->stock.e[i];
 	}
-	sort_lines(st, l, n);
-	for (i = 0; i < n; i++) {
-		const struct stock_key *k = l[i].k;
-		const struct material *m = master_material(&s->m,
-		    state_str(st, k->material));
-		char qb[NUM_BUFSZ], vb[NUM_BUFSZ];
-		const char *v[10];
-		int64_t val = 0;
-		int bad = m == NULL || num_muldiv(l[i].qty, m->cost, QTY_SCALE,
-		    &val) != NUM_OK;
-
-		v[0] = state_str(st, k->plant);
-		v[1] = state_str(st, k->sloc);
-		v[2] = state_str(st, k->material);
-		v[3] = state_str(st, k->batch);
-		v[4] = k->place == PL_OWN ? "own" : "consignment";
-		v[5] = state_str(st, k->customer);
-		v[6] = qty_fmt(l[i].qty, qb);
-		v[7] = m ? m->unit : "";
-		v[8] = bad ? "" : amt_fmt(val, cur_places(m->currency), vb);
-		v[9] = m ? m->currency : "";
-		out_row(out, v);
-	}
+	report_stock_rows(s, l, n, out);
 	free(l);
 	return finish(s, out, 0);
 }

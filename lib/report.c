@@ -362,46 +362,31 @@ stock_cmp(const void *a, const void *b)
 	return rank_cmp(x->batch, y->batch);
 }
 
-static int
-report_stock_at(struct stage *s, const struct report_args *a,
-    struct out *out, char *err)
+void
+report_stock_rows(struct stage *s, struct ientry **l, size_t n,
+    struct out *out)
 {
 	struct state *st = &s->st;
-	struct stock_at c = { 0 };
-	struct scan sc;
-	struct ientry **l;
-	size_t n = 0, i;
+	sid *ids = xcalloc(5 * n + 1, sizeof *ids);
+	uint32_t *r;
+	size_t i;
 
-	scan_init(&sc, s, a, a->at, 1, stock_at_fn, &c);
-	if (scan_run(&sc, err) < 0) {
-		imap_free(&c.stock);
-		return -1;
+	/* Rank the strings once; the sort then compares integers. */
+	for (i = 0; i < n; i++) {
+		const struct stock_key *k = (const void *)l[i]->k;
+
+		ids[5 * i] = k->plant;
+		ids[5 * i + 1] = k->material;
+		ids[5 * i + 2] = k->customer;
+		ids[5 * i + 3] = k->sloc;
+		ids[5 * i + 4] = k->batch;
 	}
-	l = xcalloc(c.stock.n + 1, sizeof *l);
-	for (i = 0; i < c.stock.n; i++)
-		if (c.stock.e[i].v != 0)
-			l[n++] = &c.stock.e[i];
-	{
-		/* Rank the strings once; the sort then compares integers. */
-		sid *ids = xcalloc(5 * n + 1, sizeof *ids);
-		uint32_t *r;
-
-		for (i = 0; i < n; i++) {
-			const struct stock_key *k = (const void *)l[i]->k;
-
-			ids[5 * i] = k->plant;
-			ids[5 * i + 1] = k->material;
-			ids[5 * i + 2] = k->customer;
-			ids[5 * i + 3] = k->sloc;
-			ids[5 * i + 4] = k->batch;
-		}
-		rank = r = state_ranks(st, ids, 5 * n);
-		free(ids);
-		if (n > 1)
-			qsort(l, n, sizeof *l, stock_cmp);
-		free(r);
-		rank = NULL;
-	}
+	rank = r = state_ranks(st, ids, 5 * n);
+	free(ids);
+	if (n > 1)
+		qsort(l, n, sizeof *l, stock_cmp);
+	free(r);
+	rank = NULL;
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = (const void *)l[i]->k;
 		const struct material *m = master_material(&s->m,
@@ -421,6 +406,27 @@ report_stock_at(struct stage *s, const struct report_args *a,
 		v[9] = m ? m->currency : "";
 		out_row(out, v);
 	}
+}
+
+static int
+report_stock_at(struct stage *s, const struct report_args *a,
+    struct out *out, char *err)
+{
+	struct stock_at c = { 0 };
+	struct scan sc;
+	struct ientry **l;
+	size_t n = 0, i;
+
+	scan_init(&sc, s, a, a->at, 1, stock_at_fn, &c);
+	if (scan_run(&sc, err) < 0) {
+		imap_free(&c.stock);
+		return -1;
+	}
+	l = xcalloc(c.stock.n + 1, sizeof *l);
+	for (i = 0; i < c.stock.n; i++)
+		if (c.stock.e[i].v != 0)
+			l[n++] = &c.stock.e[i];
+	report_stock_rows(s, l, n, out);
 	free(l);
 	imap_free(&c.stock);
 	return 0;

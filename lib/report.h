@@ -58,6 +58,14 @@ const char *const *report_cols(enum report r, int *ncols);
  * in err (JERRSZ bytes) when the journal cannot be opened, locked or
  * read, or is damaged; rows written before the failure stay written.
  */
+/*
+ * Write stock rows in the overview's columns (report_cols(REP_STOCK_AT)) and
+ * order (plant, material, kind, customer, sloc, batch): l holds n map
+ * entries keyed by struct stock_key with the quantity in v; it is sorted.
+ */
+void report_stock_rows(struct stage *s, struct ientry **l, size_t n,
+    struct out *out);
+
 int report_run(struct stage *s, enum report r, const struct report_args *a,
     struct out *out, char *err);
 
