@@ -4,24 +4,6 @@
 # request, no accounting, never billed.
 . "$(dirname "$0")/lib.sh"
 
-# run CMD...: stdout in $out, stderr in $err, exit status in $rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
-# own_at MATERIAL [BATCH]: own stock of plant 1000 sloc 1040.
-own_at() {
-	cs-stock -m "$1" | awk -F, -v b="${2:-}" '
-	NR == 1 { for (i = 1; i <= NF; i++) ix[$i] = i; next }
-	$ix["kind"] == "own" && $ix["plant"] == "1000" &&
-	    $ix["sloc"] == "1040" && (b == "" || $ix["batch"] == b) {
-		q += $ix["qty"] }
-	END { print q + 0 }'
-}
-
 # rows: data rows of CSV on stdin.
 rows() { awk 'NR > 1' | grep -c .; }
 

@@ -4,14 +4,6 @@
 # rejected document leaves the data directory byte-identical.
 . "$(dirname "$0")/lib.sh"
 
-# run CMD...: stdout in $out, stderr in $err, exit status in $rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
 rows() { awk 'NR > 1' | grep -c .; }
 
 # req LINE...: a request file with header customer,material,qty,batch,serials.

@@ -5,14 +5,6 @@
 # cs-bill --release; then it is a credit that clears the invoice.
 . "$(dirname "$0")/lib.sh"
 
-# run CMD...: stdout in $out, stderr in $err, exit status in $rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
 rows() { awk 'NR > 1' | grep -c .; }
 acc() { grep -c '^A' "$CS_DIR/journal"; }
 

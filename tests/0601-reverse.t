@@ -6,22 +6,6 @@
 # that are no longer where the original put them.
 . "$(dirname "$0")/lib.sh"
 
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
-# own_at MATERIAL: own stock of plant 1000 sloc 1040.
-own_at() {
-	cs-stock -m "$1" | awk -F, '
-	NR == 1 { for (i = 1; i <= NF; i++) ix[$i] = i; next }
-	$ix["kind"] == "own" && $ix["plant"] == "1000" &&
-	    $ix["sloc"] == "1040" { q += $ix["qty"] }
-	END { print q + 0 }'
-}
-
 # acc_of MATDOC: "account side amount" of the cost posting of a matdoc.
 acc_of() {
 	awk -F'\t' -v m="$1" '$1 == "A" && $10 == "matdoc" && $11 == m {

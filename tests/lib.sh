@@ -79,6 +79,25 @@ stock() {
 	END { print q + 0 }'
 }
 
+# own_at MATERIAL [BATCH]: own stock of plant 1000 sloc 1040 (batch ""
+# sums every batch).
+own_at() {
+	cs-stock -m "$1" | awk -F, -v b="${2:-}" '
+	NR == 1 { for (i = 1; i <= NF; i++) ix[$i] = i; next }
+	$ix["kind"] == "own" && $ix["plant"] == "1000" &&
+	    $ix["sloc"] == "1040" && (b == "" || $ix["batch"] == b) {
+		q += $ix["qty"] }
+	END { print q + 0 }'
+}
+
+# run CMD...: stdout in $out, stderr in $err, exit status in $rc.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
 # place MATERIAL SERIAL: "place,customer" of a serial from cs-stock -s.
 place() {
 	cs-stock -s -m "$1" | awk -F, -v s="$2" '
