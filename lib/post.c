@@ -16,12 +16,12 @@
 #include "post.h"
 
 static const struct mvt_rule rules[] = {
-	{ 561, PL_NONE, PL_OWN, FL_NONE, "initial entry" },
-	{ 562, PL_OWN, PL_GONE, FL_NONE, "initial entry reversed" },
-	{ 631, PL_OWN, PL_CONSIG, FL_FILLUP, "consignment fill-up" },
-	{ 632, PL_CONSIG, PL_OWN, FL_PICKUP, "consignment pickup" },
-	{ 633, PL_CONSIG, PL_SOLD, FL_ISSUE, "consignment issue" },
-	{ 634, PL_SOLD, PL_CONSIG, FL_RETURN, "consignment return" },
+	{ 561, PL_NONE, PL_OWN, FL_NONE, "initial entry", 562 },
+	{ 562, PL_OWN, PL_GONE, FL_NONE, "initial entry reversed", 0 },
+	{ 631, PL_OWN, PL_CONSIG, FL_FILLUP, "consignment fill-up", 632 },
+	{ 632, PL_CONSIG, PL_OWN, FL_PICKUP, "consignment pickup", 631 },
+	{ 633, PL_CONSIG, PL_SOLD, FL_ISSUE, "consignment issue", 634 },
+	{ 634, PL_SOLD, PL_CONSIG, FL_RETURN, "consignment return", 633 },
 };
 
 const struct mvt_rule *
@@ -1057,15 +1057,8 @@ post_reverse(struct post *p, uint64_t no, uint64_t *reversal)
 	}
 	if (rmd > MATDOC_LAST)
 		return fail(p, "material document number range exhausted");
-	switch (m->mvt) {
-	case 561: ru = mvt_rule(562); break;
-	case 631: ru = mvt_rule(632); break;
-	case 632: ru = mvt_rule(631); break;
-	case 633: ru = mvt_rule(634); break;
-	case 634: ru = mvt_rule(633); break;
-	default: ru = NULL;
-	}
-	if (ru == NULL)
+	ru = mvt_rule(m->mvt);
+	if (ru == NULL || (ru = mvt_rule(ru->reverse)) == NULL)
 		return fail(p, "material document %llu (movement %d) cannot be "
 		    "reversed", (unsigned long long)md, m->mvt);
 	cust = d ? state_str(s, d->customer) : "";

@@ -22,6 +22,7 @@ struct mvt_rule {
 	int from, to;		/* enum place */
 	int flow;		/* enum flow, FL_NONE for 561/562 */
 	const char *text;
+	int reverse;		/* the movement that reverses it, 0 none */
 };
 
 /* The rule of a movement type; NULL when unknown. */

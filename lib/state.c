@@ -1565,20 +1565,6 @@ apply_matdoc(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
-/* The movement type that reverses mvt, 0 when it has none. */
-static int
-reverse_mvt(int mvt)
-{
-	switch (mvt) {
-	case 561: return 562;
-	case 631: return 632;
-	case 632: return 631;
-	case 633: return 634;
-	case 634: return 633;
-	}
-	return 0;
-}
-
 /*
  * V: the header of a reversal.  The material document it opens takes the
  * original's items back one by one (apply_matdoc); the delivery is closed
@@ -1590,6 +1576,7 @@ apply_reversal(struct state *s, const struct jrec *r, struct buf *why)
 	uint64_t md = docno(r->f[1]), omd = docno(r->f[2]);
 	uint64_t dno = docno(r->f[4]);
 	struct matdoc *o = state_matdoc(s, omd), *m;
+	const struct mvt_rule *ru;
 	int mvt;
 	long day;
 	size_t i, oix;
@@ -1605,7 +1592,7 @@ apply_reversal(struct state *s, const struct jrec *r, struct buf *why)
 	if (o->delivery != dno)
 		return bad(why, "material document %s is not the goods "
 		    "movement of that delivery", r->f[2]);
-	if ((mvt = reverse_mvt(o->mvt)) == 0)
+	if ((ru = mvt_rule(o->mvt)) == NULL || (mvt = ru->reverse) == 0)
 		return bad(why, "material document %s cannot be reversed",
 		    r->f[2]);
 	if (md != next_matdoc(s))
