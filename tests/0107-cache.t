@@ -56,6 +56,34 @@ is "$(cksum <"$T/short-cache.csv")" "$(cksum <"$T/short.csv")" \
     "a journal cut back before the cache's end: the cache is not used"
 cp "$T/journal.keep" "$CS_DIR/journal"
 
+# A truncated cache is ignored.
+cs-stock -s >/dev/null
+head -c "$(($(wc -c <"$CS_DIR/journal.cache") / 3))" "$CS_DIR/journal.cache" \
+    >"$T/cut.cache"
+cp "$T/cut.cache" "$CS_DIR/journal.cache"
+CS_NOCACHE=1 cs-stock -s >"$T/nocache-s.csv"
+run cs-stock -s
+is "$rc" 0 "a truncated cache: exit 0"
+is "$(printf '%s\n' "$out" | cksum)" "$(cksum <"$T/nocache-s.csv")" \
+    "a truncated cache: ignored, same serial places as a full replay"
+
+# A cache of another journal is ignored, even one of the same length
+# whose history differs only in its last transaction: here the same
+# order for another customer.
+cp -R "$CS_DIR" "$T/other"
+cs-order -f fillup -c 100001 H11:1 | cs-deliver | cs-pick | cs-issue >/dev/null
+CS_DIR=$T/other sh -c 'cs-order -f fillup -c 100002 H11:1 | cs-deliver |
+    cs-pick | cs-issue' >/dev/null
+is "$(wc -c <"$T/other/journal")" "$(wc -c <"$CS_DIR/journal")" \
+    "the other journal has the same length"
+CS_DIR=$T/other cs-stock -s >/dev/null
+cp "$T/other/journal.cache" "$CS_DIR/journal.cache"
+is "$(cs-stock | cksum)" "$(CS_NOCACHE=1 cs-stock | cksum)" \
+    "the other journal's cache: ignored, the stock of a full replay"
+is "$(stock consignment H11 100002) $(stock consignment H11 100001)" "0 11" \
+    "... 100001 has the 11th H11, 100002 none"
+rm -rf "$T/other"
+
 # Documents keep growing past the room the cache left for them (256 more
 # than it holds, and an eighth).
 printf 'material,plant,sloc,batch,serials,qty\nH21,1000,1040,,,10000\n' |
