@@ -17,7 +17,7 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 TOOLS = cs-order cs-deliver cs-pick cs-issue cs-bill cs-pay cs-stock
 LIBSRC = lib/util.c lib/num.c lib/rec.c lib/out.c lib/master.c \
 	lib/journal.c lib/state.c lib/post.c lib/opt.c lib/stage.c lib/cache.c lib/flow.c \
-	lib/report.c
+	lib/report.c lib/archive.c
 UNITS = $(basename $(notdir $(wildcard tests/unit/*.c)))
 HDR = $(wildcard lib/*.h)
 LIBOBJ = $(LIBSRC:%.c=$(B)/%.o)

@@ -13,6 +13,10 @@
 #include <string.h>
 #include <sys/file.h>
 
+#include <time.h>
+
+#include "archive.h"
+#include "cache.h"
 #include "flow.h"
 #include "num.h"
 #include "report.h"
@@ -33,10 +37,12 @@
 	"       cs-stock --count file [--po ref] " \
 	"[-d dir] [-o csv|table|json]\n" \
 	"       cs-stock --flow document [-d dir] [-o csv|table|json]\n" \
-	"       cs-stock --check [-d dir]\n"
+	"       cs-stock --check [-d dir]\n" \
+	"       cs-stock --archive year [-d dir] [-o csv|table|json]\n"
 
 enum { OPT_COUNT = OPT_TOOL, OPT_CHECK, OPT_PO, OPT_AT, OPT_FROM, OPT_TO,
-	OPT_MOVEMENTS, OPT_STATEMENT, OPT_AGING, OPT_REFILL, OPT_FLOW };
+	OPT_MOVEMENTS, OPT_STATEMENT, OPT_AGING, OPT_REFILL, OPT_FLOW,
+	OPT_ARCHIVE };
 
 static const struct option longopts[] = {
 	COMMON_LONG,
@@ -54,6 +60,7 @@ static const struct option longopts[] = {
 	{ "aging", no_argument, NULL, OPT_AGING },
 	{ "refill", no_argument, NULL, OPT_REFILL },
 	{ "flow", required_argument, NULL, OPT_FLOW },
+	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -508,12 +515,87 @@ check(struct stage *s)
 	return c.bad ? 1 : 0;
 }
 
+/*
+ * Move the transactions of year and before into DIR/journal-YEAR.gz under
+ * the exclusive lock, then write the state cache for the shortened
+ * journal.  One row for the segment written; none when there was nothing
+ * to move.  Exit 0, 2 when it could not start, 3 when a check failed.
+ */
+static int
+archive(struct stage *s, int year)
+{
+	static const char *cols[] = { "year", "segment", "first_txn",
+	    "last_txn", "bytes", "gz_bytes" };
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 6, cols);
+	struct archive_res r;
+	char err[JERRSZ], v[4][24], yb[8];
+	const char *row[6], *base;
+	int rc = 0;
+
+	memset(&r, 0, sizeof r);
+	if (s->j.fd >= 0) {
+		stage_lock(s);
+		rc = journal_archive(&s->j, year, &r, err);
+		if (rc == 0 && r.done)
+			cache_save(&s->st, &s->j, s->o->dir);
+		journal_unlock(&s->j);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s: --archive %d: %s\n", s->o->prog, year,
+		    err);
+		return finish(s, out, rc == -2 ? 2 : 3);
+	}
+	if (!r.done) {
+		fprintf(stderr, "%s: --archive %d: no transaction of %d or "
+		    "before in the journal; nothing archived\n", s->o->prog,
+		    year, year);
+		return finish(s, out, 0);
+	}
+	base = strrchr(r.path, '/');
+	snprintf(yb, sizeof yb, "%d", year);
+	snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)r.first);
+	snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)r.last);
+	snprintf(v[2], sizeof v[2], "%lld", (long long)r.bytes);
+	snprintf(v[3], sizeof v[3], "%lld", (long long)r.gzbytes);
+	row[0] = yb;
+	row[1] = base ? base + 1 : r.path;
+	row[2] = v[0];
+	row[3] = v[1];
+	row[4] = v[2];
+	row[5] = v[3];
+	out_row(out, row);
+	return finish(s, out, 0);
+}
+
+/* The year of --archive: four digits, and over (UTC, as the journal's
+ * stamps), or exit 2. */
+static int
+year_arg(const struct opts *o, const char *arg)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	int y;
+
+	gmtime_r(&t, &tm);
+	if (strlen(arg) != 4 || strspn(arg, "0123456789") != 4) {
+		fprintf(stderr, "%s: --archive '%s': not a year YYYY\n",
+		    o->prog, arg);
+		exit(2);
+	}
+	if ((y = atoi(arg)) >= tm.tm_year + 1900) {
+		fprintf(stderr, "%s: --archive %d: the year is not over\n",
+		    o->prog, y);
+		exit(2);
+	}
+	return y;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
 	struct stage s;
-	int c, ser = 0, chk = 0, rep = 0;
+	int c, ser = 0, chk = 0, rep = 0, year = 0;
 	const char *cust = "", *mat = "", *cnt = NULL, *po = "";
 	const char *at = NULL, *from = NULL, *to = NULL;
 	uint64_t flowdoc = 0;
@@ -558,6 +640,9 @@ main(int argc, char *argv[])
 				usage_exit(&o);
 			}
 			break;
+		case OPT_ARCHIVE:
+			year = year_arg(&o, optarg);
+			break;
 		case OPT_MOVEMENTS:
 		case OPT_STATEMENT:
 		case OPT_AGING:
@@ -571,7 +656,9 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc || (ser + chk + (cnt != NULL) + (rep != 0) +
-	    (flowdoc != 0)) > 1 || (flowdoc && (at || from || to)) ||
+	    (flowdoc != 0) + (year != 0)) > 1 ||
+	    (flowdoc && (at || from || to)) ||
+	    (year && (at || from || to || *cust || *mat || *po)) ||
 	    (at && (chk || cnt || (rep && rep != OPT_AGING))) ||
 	    ((from || to) && rep != OPT_MOVEMENTS && rep != OPT_STATEMENT))
 		usage_exit(&o);
@@ -588,7 +675,7 @@ main(int argc, char *argv[])
 	o.no_replay = chk;
 	/* Without a cache the overview is one scan of the movements, not a
 	 * replay of every document. */
-	o.scan_ok = !(ser || chk || cnt || rep || at || flowdoc);
+	o.scan_ok = !(ser || chk || cnt || rep || at || flowdoc || year);
 	stage_open(&s, &o, "cs-stock", 0, 0);
 	if (s.cold) {
 		struct report_args ra = { cust, mat, "", "", "" };
@@ -609,6 +696,8 @@ main(int argc, char *argv[])
 	}
 	if (flowdoc)
 		return flow(&s, flowdoc);
+	if (year)
+		return archive(&s, year);
 	if (chk)
 		return check(&s);
 	if (cnt)

@@ -85,7 +85,8 @@ last_commit(const struct journal *j, off_t end, char out[COMMITMAX])
 
 	memset(out, 0, COMMITMAX);
 	if (end == 0)
-		return -1;
+		/* An empty live journal: all is in segments. */
+		return 0;
 	n = pread(j->fd, b, (size_t)(end - from), from);
 	if (n != end - from || b[n - 1] != '\n')
 		return -1;
@@ -188,35 +189,6 @@ map_of(const struct state *s, int i)
 	return m[i];
 }
 
-/* Remove the temporary files of cache writers that died before their
- * rename: .journal.cache.PID whose process is gone. */
-static void
-remove_stale(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct buf p = { 0 };
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char *end;
-		long pid;
-
-		if (strncmp(e->d_name, ".journal.cache.", 15) != 0)
-			continue;
-		pid = strtol(e->d_name + 15, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		buf_reset(&p);
-		buf_printf(&p, "%s/%s", dir, e->d_name);
-		unlink(p.s);
-	}
-	closedir(d);
-	buf_free(&p);
-}
-
 int
 cache_save(const struct state *s, const struct journal *j, const char *dir)
 {
@@ -228,7 +200,7 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	size_t i, ns, scap;
 	int rc = -1;
 
-	if (j->fd < 0 || s->sp_active)
+	if (j->fd < 0 || s->sp_active || j->txn == 0 || !journal_current(j))
 		return -1;
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, MAGIC, sizeof MAGIC - 1);
@@ -267,7 +239,7 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 
 	buf_printf(&path, "%s/journal.cache", dir);
 	buf_printf(&tmp, "%s/.journal.cache.%ld", dir, (long)getpid());
-	remove_stale(dir);
+	unlink_stale(dir, ".journal.cache.");
 	/* Ours alone: not readable by others (it holds what the journal
 	 * holds), and never through a link planted under its name. */
 	unlink(tmp.s);
@@ -339,7 +311,7 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	struct buf path = { 0 };
 	struct stat sb;
 	struct hdr h;
-	char commit[COMMITMAX], *base = MAP_FAILED;
+	char commit[COMMITMAX], jerr[JERRSZ], *base = MAP_FAILED;
 	int fd = -1, bad = 0, i;
 	size_t len = 0, nblob, noff;
 	struct state t;
@@ -358,7 +330,8 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	    h.sig != signature() || h.crc != (uint32_t)crc32(0L,
 	    (const Bytef *)&h, (uInt)offsetof(struct hdr, crc)) ||
 	    last_commit(j, (off_t)h.end, commit) < 0 ||
-	    memcmp(commit, h.commit, COMMITMAX) != 0) {
+	    memcmp(commit, h.commit, COMMITMAX) != 0 ||
+	    (h.end == 0 && (int64_t)h.txn != journal_base(j, jerr))) {
 		close(fd);
 		return 0;
 	}

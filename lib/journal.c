@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -31,14 +32,27 @@ journal_open(struct journal *j, const char *dir, int create, char *err)
 	int e = 0;
 
 	memset(j, 0, sizeof *j);
+	j->fd = -1;
+	/* The lock is on the directory, not on the journal: an archive
+	 * replaces the journal with a shorter file, and a lock on the old
+	 * one would let a writer append to a file no longer there. */
+	j->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j->dfd < 0) {
+		snprintf(err, JERRSZ, "cannot open '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	j->dir = xstrdup(dir);
 	buf_printf(&p, "%s/journal", dir);
 	/* Mode 0600: the journal holds customers, prices and amounts.  Never
 	 * through a symbolic link, which could send the appends elsewhere. */
 	j->fd = open(p.s, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
 	    (create ? O_CREAT : 0), 0600);
-	if (j->fd < 0 && !create && (errno == EACCES || errno == EROFS))
+	if (j->fd < 0 && !create && (errno == EACCES || errno == EROFS)) {
 		/* A report needs no write permission. */
 		j->fd = open(p.s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		j->rdonly = 1;
+	}
 	if (j->fd < 0 && !create && errno == ENOENT) {
 		/* A data directory nothing has been posted to yet. */
 		j->path = p.s;
@@ -56,9 +70,47 @@ journal_open(struct journal *j, const char *dir, int create, char *err)
 		snprintf(err, JERRSZ, "cannot open '%s': %s", p.s,
 		    why ? why : strerror(e));
 		buf_free(&p);
+		close(j->dfd);
+		free(j->dir);
+		j->dir = NULL;
+		j->dfd = -1;
 		return -1;
 	}
 	j->path = p.s;
+	return 0;
+}
+
+int
+journal_current(const struct journal *j)
+{
+	struct stat a, b;
+
+	if (j->fd < 0)
+		return stat(j->path, &a) < 0;
+	return stat(j->path, &a) == 0 && fstat(j->fd, &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* Under the lock: when DIR/journal is another file than the one open (an
+ * archive replaced it, or it was created since), open that one. */
+static int
+follow(struct journal *j, char *err)
+{
+	int fd;
+
+	if (journal_current(j))
+		return 0;
+	fd = open(j->path, (j->rdonly ? O_RDONLY : O_RDWR | O_APPEND) |
+	    O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, JERRSZ, "cannot open '%s': %s", j->path,
+		    strerror(errno));
+		return -1;
+	}
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = fd;
+	j->end = 0;
 	return 0;
 }
 
@@ -67,10 +119,14 @@ journal_close(struct journal *j)
 {
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->dfd >= 0)
+		close(j->dfd);
 	free(j->path);
+	free(j->dir);
 	free(j->sbuf);
 	memset(j, 0, sizeof *j);
 	j->fd = -1;
+	j->dfd = -1;
 }
 
 int
@@ -103,11 +159,17 @@ journal_lock(struct journal *j, int how, int timeout_ms, char *err)
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 	long start = now_ms();
 
-	if (j->fd < 0 || j->lock == how)
+	if (j->dfd < 0 || j->lock == how)
 		return 0;
 	for (;;) {
-		if (flock(j->fd, how | LOCK_NB) == 0) {
+		if (flock(j->dfd, how | LOCK_NB) == 0) {
 			j->lock = how;
+			/* Also after a conversion, which flock(2) does not
+			 * make atomic. */
+			if (follow(j, err) < 0) {
+				journal_unlock(j);
+				return -1;
+			}
 			return 0;
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -128,8 +190,8 @@ journal_lock(struct journal *j, int how, int timeout_ms, char *err)
 void
 journal_unlock(struct journal *j)
 {
-	if (j->fd >= 0 && j->lock)
-		flock(j->fd, LOCK_UN);
+	if (j->dfd >= 0 && j->lock)
+		flock(j->dfd, LOCK_UN);
 	j->lock = 0;
 }
 
@@ -296,42 +358,47 @@ progress(struct journal *j, off_t pos, off_t size, double t0, double *last)
 	    (int)(pos * 100 / size));
 }
 
+/* Where a scan reads: the live journal, or a segment through zlib. */
+struct src {
+	int fd;
+	gzFile gz;		/* a segment; NULL for the live journal */
+	off_t size;		/* read no further (segments: no limit) */
+	off_t *end;		/* end of the last good transaction */
+	int stopped;		/* the scan reached j->limit_txn */
+};
+
+static ssize_t
+src_read(struct src *x, char *b, size_t n, off_t at)
+{
+	if (x->gz == NULL)
+		return pread(x->fd, b, n, at);
+	/* A segment is read in order, so at is always where it stands. */
+	if (n > (1U << 30))
+		n = 1U << 30;
+	return gzread(x->gz, b, (unsigned)n);
+}
+
 /*
  * The scan works in one buffer that holds whole transactions: each is
  * checked (CRC over its bytes where they lie) and its records split in
  * place, so no byte is copied on the way.  What is left at the end of a
  * read, a transaction or a line not complete yet, moves to the front
  * before the next read; a transaction larger than the buffer grows it.
+ * At the start of a source, its first transaction may be one the state
+ * has already (the live journal after an archive, or a segment that
+ * begins before where the state stands): those are checked and skipped.
  */
-int
-journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
+static int
+scan_src(struct journal *j, struct src *x, jrec_fn fn, void *ctx, char *err)
 {
 	char *b;
-	size_t cap = SCANBUF, len = 0, p = 0, tx = 0;
-	off_t base, size, txoff = 0, bad_off = 0, junk = -1;
+	size_t cap, len = 0, p = 0, tx = 0;
+	off_t base, size = x->size, txoff = 0, bad_off = 0, junk = -1;
 	int intx = 0, shown = 0;
-	uint64_t txn = 0;
+	uint64_t txn = 0, expect = j->txn + 1;
 	long nrec = 0;
-	struct stat sb;
 	double t0 = 0, last = 0;
 
-	j->torn = 0;
-	if (j->fd < 0)
-		return 0;
-	if (fstat(j->fd, &sb) < 0) {
-		snprintf(err, JERRSZ, "%s: %s", j->path, strerror(errno));
-		return -2;
-	}
-	size = sb.st_size;
-	if (j->limit > 0 && size > j->limit)
-		/* What lies beyond is another reader's business (a report
-		 * stops where the state it joins the records with ends). */
-		size = j->limit;
-	if (size < j->end) {
-		snprintf(err, JERRSZ, "%s: shorter than what was read before",
-		    j->path);
-		return -1;
-	}
 	if (j->progress && isatty(2))
 		t0 = now();
 	else if (j->progress)
@@ -343,7 +410,7 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 	}
 	b = j->sbuf;
 	cap = j->scap;
-	base = j->end;
+	base = *x->end;
 	for (;;) {
 		ssize_t n;
 		char *l, *nl;
@@ -368,20 +435,24 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		}
 		if (base + (off_t)len >= size)
 			break;
-		n = pread(j->fd, b + len, cap - len, base + (off_t)len);
+		n = src_read(x, b + len, cap - len, base + (off_t)len);
+		if (n < 0 && x->gz == NULL && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+			int zerr;
+			const char *m = x->gz ? gzerror(x->gz, &zerr) : NULL;
+
 			snprintf(err, JERRSZ, "%s: %s", j->path,
-			    strerror(errno));
-			return -2;
+			    x->gz && zerr != Z_ERRNO ? m : strerror(errno));
+			return x->gz && zerr != Z_ERRNO ? -1 : -2;
 		}
 		if (n == 0)
 			break;
 		if (base + (off_t)(len + (size_t)n) > size)
 			n = (ssize_t)(size - base - (off_t)len);
 		len += (size_t)n;
-		progress(j, base + (off_t)len, size, t0, &last);
+		progress(j, x->gz ? (off_t)gzoffset(x->gz) : base + (off_t)len,
+		    x->gz ? j->psize : size, t0, &last);
 		shown |= j->progress != NULL && last > 0;
 		for (; (nl = memchr(b + p, '\n', len - p)) != NULL;
 		    p = (size_t)(nl + 1 - b)) {
@@ -405,7 +476,10 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 					continue;
 				}
 				t = strtoull(l + 2, &e1, 10);
-				if (*e1 != '\t' || t != j->txn + 1) {
+				if (loff == 0 && t >= 1 && t < expect)
+					/* Transactions the state has. */
+					expect = t;
+				if (*e1 != '\t' || t != expect) {
 					junk = loff;
 					continue;
 				}
@@ -429,11 +503,20 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 						goto end;
 					goto damaged_tx;
 				}
-				if (deliver(j, txn, txoff, b + tx, b + p, fn, ctx,
-				    err) < 0)
-					return -1;
-				j->txn = txn;
-				j->end = loff + (off_t)ll;
+				if (txn > j->txn && j->limit_txn &&
+				    txn > j->limit_txn) {
+					x->stopped = 1;
+					goto end;
+				}
+				if (txn > j->txn) {
+					if (deliver(j, txn, txoff, b + tx, b + p,
+					    fn, ctx, err) < 0)
+						return -1;
+					j->txn = txn;
+				}
+				j->scanned += loff + (off_t)ll - txoff;
+				*x->end = loff + (off_t)ll;
+				expect = txn + 1;
 				intx = 0;
 			} else if (l[0] == 'B' && l[1] == '\t')
 				/* A new transaction before the last one
@@ -447,7 +530,17 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 end:
 	if (shown)
 		fprintf(stderr, "\r%*s\r", 40 + (int)strlen(j->progress), "");
-	j->torn = size - j->end;
+	if (x->stopped)
+		return 0;
+	if (x->gz == NULL)
+		j->torn = size - *x->end;
+	else if (base + (off_t)len != *x->end) {
+		/* A segment ends with a commit. */
+		snprintf(err, JERRSZ, "%s: damaged at offset %lld: not a "
+		    "whole transaction after transaction %" PRIu64, j->path,
+		    (long long)*x->end, j->txn);
+		return -1;
+	}
 	return 0;
 
 damaged:
@@ -460,6 +553,267 @@ damaged_tx:
 	    "commit missing or checksum mismatch, and more data follows",
 	    j->path, txn, (long long)txoff);
 	return -1;
+}
+
+/* The number in the live journal's first line "B <txn> ...", 0 when it
+ * is empty or starts otherwise. */
+static uint64_t
+first_txn(const struct journal *j)
+{
+	char b[64], *e;
+	ssize_t n;
+	unsigned long long t;
+
+	if (j->fd < 0 || (n = pread(j->fd, b, sizeof b - 1, 0)) < 3)
+		return 0;
+	b[n] = '\0';
+	if (b[0] != 'B' || b[1] != '\t')
+		return 0;
+	t = strtoull(b + 2, &e, 10);
+	return *e == '\t' ? t : 0;
+}
+
+/* Read one segment through zlib: all of it, ending at its last
+ * transaction. */
+static int
+scan_seg(struct journal *j, const struct jseg *g, jrec_fn fn, void *ctx,
+    char *err)
+{
+	struct src x;
+	off_t end = 0;
+	char *live = j->path;
+	struct stat sb;
+	int fd, rc, zerr;
+
+	memset(&x, 0, sizeof x);
+	if ((fd = open(g->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		snprintf(err, JERRSZ, "cannot open '%s': %s", g->path,
+		    strerror(errno));
+		return -2;
+	}
+	j->psize = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+	if ((x.gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		snprintf(err, JERRSZ, "%s: out of memory", g->path);
+		return -2;
+	}
+	gzbuffer(x.gz, 1 << 20);
+	x.fd = -1;
+	x.size = INT64_MAX;
+	x.end = &end;
+	/* Messages name the segment. */
+	j->path = g->path;
+	rc = scan_src(j, &x, fn, ctx, err);
+	j->path = live;
+	if (rc == 0 && !x.stopped) {
+		const char *m = gzerror(x.gz, &zerr);
+
+		if (zerr != Z_OK && zerr != Z_STREAM_END) {
+			snprintf(err, JERRSZ, "%s: %s", g->path, m);
+			rc = -1;
+		} else if (j->txn != g->last)
+			snprintf(err, JERRSZ, "%s: ends at transaction %" PRIu64
+			    " (at offset %lld), not at %" PRIu64 " as its "
+			    "header says", g->path, j->txn, (long long)end,
+			    g->last), rc = -1;
+	}
+	gzclose(x.gz);
+	return rc;
+}
+
+/* At the start of the live journal: read the segments that hold
+ * transactions after j->txn which the live journal does not. */
+static int
+scan_segments(struct journal *j, jrec_fn fn, void *ctx, char *err)
+{
+	struct jseg *g = NULL;
+	uint64_t live = first_txn(j);
+	int n = journal_segments(j, &g, err), i, rc = 0;
+
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (g[i].last <= j->txn)
+			continue;
+		if (live && live <= j->txn + 1)
+			break;
+		if (j->limit_txn && j->txn >= j->limit_txn)
+			break;
+		if (g[i].first > j->txn + 1) {
+			snprintf(err, JERRSZ, "%s: transactions %" PRIu64
+			    " to %" PRIu64 " are missing: no segment holds "
+			    "them", g[i].path, j->txn + 1, g[i].first - 1);
+			rc = -1;
+			break;
+		}
+		rc = scan_seg(j, &g[i], fn, ctx, err);
+	}
+	if (rc == 0 && live > j->txn + 1 &&
+	    !(j->limit_txn && j->txn >= j->limit_txn)) {
+		snprintf(err, JERRSZ, "%s: starts at transaction %" PRIu64
+		    ", but transactions %" PRIu64 " to %" PRIu64 " are in no "
+		    "segment", j->path, live, j->txn + 1, live - 1);
+		rc = -1;
+	}
+	jseg_free(g, n);
+	return rc;
+}
+
+int
+journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
+{
+	struct src x;
+	struct stat sb;
+	int rc;
+
+	j->torn = 0;
+	if (j->end == 0 && (rc = scan_segments(j, fn, ctx, err)) < 0)
+		return rc;
+	if (j->fd < 0 || (j->limit_txn && j->txn >= j->limit_txn))
+		return 0;
+	if (fstat(j->fd, &sb) < 0) {
+		snprintf(err, JERRSZ, "%s: %s", j->path, strerror(errno));
+		return -2;
+	}
+	memset(&x, 0, sizeof x);
+	x.fd = j->fd;
+	x.size = sb.st_size;
+	x.end = &j->end;
+	if (j->limit > 0 && x.size > j->limit)
+		/* What lies beyond is another reader's business (a report
+		 * stops where the state it joins the records with ends). */
+		x.size = j->limit;
+	if (x.size < j->end) {
+		snprintf(err, JERRSZ, "%s: shorter than what was read before",
+		    j->path);
+		return -1;
+	}
+	return scan_src(j, &x, fn, ctx, err);
+}
+
+int
+journal_seg_header(struct jseg *g, char *err)
+{
+	unsigned char in[4096], out[4096];
+	char comment[128];
+	gz_header h;
+	z_stream z;
+	ssize_t n;
+	int fd, zr;
+	unsigned long long a, b;
+	char *e1, *e2;
+
+	if ((fd = open(g->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		snprintf(err, JERRSZ, "cannot open '%s': %s", g->path,
+		    strerror(errno));
+		return -1;
+	}
+	n = read(fd, in, sizeof in);
+	close(fd);
+	memset(&z, 0, sizeof z);
+	memset(&h, 0, sizeof h);
+	memset(comment, 0, sizeof comment);
+	h.comment = (Bytef *)comment;
+	h.comm_max = sizeof comment - 1;
+	if (n <= 0 || inflateInit2(&z, 15 + 16) != Z_OK) {
+		snprintf(err, JERRSZ, "%s: not a journal segment", g->path);
+		return -1;
+	}
+	inflateGetHeader(&z, &h);
+	z.next_in = in;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = sizeof out;
+	zr = inflate(&z, Z_BLOCK);
+	inflateEnd(&z);
+	errno = 0;
+	if ((zr != Z_OK && zr != Z_STREAM_END) || h.done != 1 ||
+	    strncmp(comment, "cs-journal segment ", 19) != 0 ||
+	    (a = strtoull(comment + 19, &e1, 10)) == 0 || *e1 != ' ' ||
+	    (b = strtoull(e1 + 1, &e2, 10)) < a || *e2 != '\0' || errno) {
+		snprintf(err, JERRSZ, "%s: not a journal segment (no header "
+		    "naming its transactions)", g->path);
+		return -1;
+	}
+	g->first = a;
+	g->last = b;
+	return 0;
+}
+
+static int
+seg_cmp(const void *a, const void *b)
+{
+	return ((const struct jseg *)a)->year - ((const struct jseg *)b)->year;
+}
+
+int
+journal_segments(const struct journal *j, struct jseg **segs, char *err)
+{
+	DIR *d;
+	struct dirent *e;
+	struct jseg *g = NULL;
+	size_t cap = 0;
+	int n = 0, i;
+
+	*segs = NULL;
+	if (j->dir == NULL || (d = opendir(j->dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		const char *s = e->d_name;
+
+		if (strncmp(s, "journal-", 8) != 0 || strlen(s) != 15 ||
+		    strcmp(s + 12, ".gz") != 0 || strspn(s + 8, "0123456789")
+		    != 4)
+			continue;
+		grow(&g, &cap, (size_t)n + 1, sizeof *g);
+		g[n].year = atoi(s + 8);
+		g[n].path = xmalloc(strlen(j->dir) + 17);
+		sprintf(g[n].path, "%s/%s", j->dir, s);
+		g[n].first = g[n].last = 0;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(g, (size_t)n, sizeof *g, seg_cmp);
+	for (i = 0; i < n; i++)
+		if (journal_seg_header(&g[i], err) < 0 || (i > 0 && g[i].first !=
+		    g[i - 1].last + 1)) {
+			if (i > 0 && g[i].first != g[i - 1].last + 1)
+				snprintf(err, JERRSZ, "%s: starts at "
+				    "transaction %" PRIu64 ", not after %"
+				    PRIu64 " where %s ends", g[i].path,
+				    g[i].first, g[i - 1].last, g[i - 1].path);
+			jseg_free(g, n);
+			return -1;
+		}
+	*segs = g;
+	return n;
+}
+
+void
+jseg_free(struct jseg *segs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(segs[i].path);
+	free(segs);
+}
+
+int64_t
+journal_base(struct journal *j, char *err)
+{
+	struct jseg *g;
+	uint64_t t = first_txn(j);
+	int n;
+
+	if (t > 0)
+		return (int64_t)t - 1;
+	if ((n = journal_segments(j, &g, err)) < 0)
+		return -1;
+	t = n > 0 ? g[n - 1].last : 0;
+	jseg_free(g, n);
+	return (int64_t)t;
 }
 
 off_t

@@ -231,7 +231,7 @@ scan_run(struct scan *sc, char *err)
 	struct journal j;
 	int rc;
 
-	if (s->j.end == 0 && !s->cold) {
+	if (s->j.txn == 0 && !s->cold) {
 		/* Nothing was committed when the state was read. */
 		buf_free(&sc->word);
 		return 0;
@@ -245,7 +245,9 @@ scan_run(struct scan *sc, char *err)
 		buf_free(&sc->word);
 		return -1;
 	}
-	j.limit = s->cold ? 0 : s->j.end;
+	/* By number, not offset: an archive may have shortened the journal
+	 * since the state was read. */
+	j.limit_txn = s->cold ? 0 : s->j.txn;
 	j.only = " M V ";
 	j.progress = s->o->prog;
 	rc = journal_scan(&j, scan_rec, sc, err);

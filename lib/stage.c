@@ -95,7 +95,7 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 		die3(s, err);
 	use_cache = !o->full_replay && getenv("CS_NOCACHE") == NULL;
 	loaded = use_cache && cache_load(&s->st, &s->j, o->dir);
-	from = s->j.end;
+	from = s->j.scanned;
 	s->j.progress = o->prog;
 	if (o->scan_ok && !loaded)
 		s->cold = 1;
@@ -103,7 +103,7 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 		catch_up(s);
 	s->j.progress = NULL;
 	journal_unlock(&s->j);
-	if (use_cache && !s->cold && s->j.end - from > cache_renew())
+	if (use_cache && !s->cold && s->j.scanned - from > cache_renew())
 		cache_save(&s->st, &s->j, o->dir);
 	s->p.st = &s->st;
 	s->p.m = &s->m;

@@ -2,11 +2,15 @@
  * util.c - allocation, buffers, maps, dates; see util.h.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -554,4 +558,32 @@ utf8_seq(const unsigned char *p)
 	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
 		return 0;
 	return n;
+}
+
+void
+unlink_stale(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = { 0 };
+	size_t n = strlen(prefix);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, n) != 0)
+			continue;
+		pid = strtol(e->d_name + n, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.s);
+	}
+	closedir(d);
+	buf_free(&p);
 }

@@ -111,6 +111,10 @@ struct ientry *imap_put(struct imap *m, const uint32_t *k, int nk,
 void imap_reserve(struct imap *m, size_t extra);
 void imap_free(struct imap *m);
 
+/* Remove DIR/PREFIXpid, the temporary files of writers that died before
+ * their rename: those whose process is gone. */
+void unlink_stale(const char *dir, const char *prefix);
+
 /* Bytes in the well-formed UTF-8 sequence at p (1 for ASCII), or 0 when
  * it is not one: overlong forms, surrogates, past U+10FFFF. */
 int utf8_seq(const unsigned char *p);

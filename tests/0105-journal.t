@@ -104,7 +104,7 @@ damaged_case "byte flipped in transaction 2" 2 'checksum'
 cp "$T/good" "$J"
 sum=$(cksum <"$J")
 rm -f "$T/held"
-flock -x "$J" sh -c ": >'$T/held'; sleep 3" &
+flock -x "$CS_DIR" sh -c ": >'$T/held'; sleep 3" &
 holder=$!
 while [ ! -e "$T/held" ]; do sleep 0.05; done
 CS_LOCK_TIMEOUT=1 cs-order -f fillup -c 100001 H11:1 >"$T/out" 2>"$T/err"

@@ -152,7 +152,7 @@ J=$CS_DIR/journal
 now() { date +%s%N | cut -c1-13; }	# milliseconds
 sum=$(cksum <"$J")
 rm -f "$T/held"
-flock -x "$J" sh -c ": >'$T/held'; sleep 3" &
+flock -x "$CS_DIR" sh -c ": >'$T/held'; sleep 3" &
 holder=$!
 while [ ! -e "$T/held" ]; do sleep 0.02; done
 t0=$(now)

@@ -7,22 +7,6 @@
 # invariant is broken, not the CRCs.
 . "$(dirname "$0")/lib.sh"
 
-# recrc FILE: recompute every commit record's count and CRC-32.
-recrc() {
-	perl -MCompress::Zlib -e '
-	my ($buf, $n) = ("", 0);
-	while (my $l = <STDIN>) {
-		if ($l =~ /^C\t(\d+)\t/) {
-			printf "%sC\t%s\t%d\t%08x\n", $buf, $1, $n, crc32($buf);
-			($buf, $n) = ("", 0);
-		} elsif ($l =~ /^B\t/) {
-			$buf = $l;
-		} else {
-			$buf .= $l; $n++;
-		}
-	}' <"$1" >"$1.new" && mv "$1.new" "$1"
-}
-
 # check: run cs-stock --check on $CS_DIR; $rc, $out, $err.
 check() {
 	rm -f "$CS_DIR/journal.cache"

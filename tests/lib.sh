@@ -24,6 +24,23 @@ initial() {
 	cs-issue --initial "$CS_DIR/initial-stock.csv" >/dev/null
 }
 
+# recrc FILE: recompute every commit record's count and CRC-32 (after a
+# test edited the records).
+recrc() {
+	perl -MCompress::Zlib -e '
+	my ($buf, $n) = ("", 0);
+	while (my $l = <STDIN>) {
+		if ($l =~ /^C\t(\d+)\t/) {
+			printf "%sC\t%s\t%d\t%08x\n", $buf, $1, $n, crc32($buf);
+			($buf, $n) = ("", 0);
+		} elsif ($l =~ /^B\t/) {
+			$buf = $l;
+		} else {
+			$buf .= $l; $n++;
+		}
+	}' <"$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 fail() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $1"; }
 

@@ -215,9 +215,9 @@ test_open(void)
 	is_int(journal_open(&j, p.s, 1, err), -1,
 	    "opening in a missing directory fails");
 	buf_reset(&p);
-	buf_printf(&p, "cannot open '%s/nodir/journal': No such file or "
+	buf_printf(&p, "cannot open '%s/nodir': No such file or "
 	    "directory", tmpdir);
-	is_str(err, p.s, "... saying which file and why");
+	is_str(err, p.s, "... saying which directory and why");
 	buf_free(&p);
 
 	unsetenv("CS_LOCK_TIMEOUT");
@@ -660,7 +660,8 @@ test_lock(void)
 		bail("fork");
 	if (pid == 0) {
 		struct timespec ts = { 1, 500 * 1000 * 1000 };
-		int fd = open(jpath, O_RDWR);
+		/* The lock is the data directory's. */
+		int fd = open(tmpdir, O_RDONLY | O_DIRECTORY);
 
 		close(pfd[0]);
 		if (fd < 0 || flock(fd, LOCK_EX) < 0)
