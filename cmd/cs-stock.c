@@ -190,27 +190,45 @@ date_arg(const struct opts *o, const char *name, const char *arg)
 	return arg;
 }
 
-/* Book consignment stock of customer and material (batch "" = all). */
-static int64_t
-book_qty(struct state *st, const char *cust, const char *mat,
-    const char *batch)
+/*
+ * Consignment stock by customer, material and batch (SID_ALL: every
+ * batch), summed over plants, since a count knows no plant: one pass over
+ * the stock, so that each counted row is one lookup however many stock
+ * entries there are.
+ */
+static void
+book_index(const struct state *st, struct imap *ix)
 {
-	sid c = state_find(st, cust), m = state_find(st, mat);
-	sid b = *batch ? state_find(st, batch) : SID_ALL;
-	int64_t q = 0;
 	size_t i;
 
-	if (c == 0 || m == 0 || (*batch && b == 0))
-		return 0;
-	/* Summed over plants: a count knows no plant. */
 	for (i = 0; i < st->stock.n; i++) {
 		const struct stock_key *k = (const void *)st->stock.e[i].k;
+		uint32_t key[3];
 
-		if (k->place == PL_CONSIG && k->customer == c &&
-		    k->material == m && k->batch == b)
-			q += st->stock.e[i].v;
+		if (k->place != PL_CONSIG || st->stock.e[i].v == 0)
+			continue;
+		key[0] = k->customer;
+		key[1] = k->material;
+		key[2] = k->batch;
+		imap_put(ix, key, 3, NULL)->v += st->stock.e[i].v;
 	}
-	return q;
+}
+
+/* Book consignment stock of customer and material (batch "" = all). */
+static int64_t
+book_qty(struct state *st, const struct imap *ix, const char *cust,
+    const char *mat, const char *batch)
+{
+	uint32_t key[3];
+	const struct ientry *e;
+
+	key[0] = state_find(st, cust);
+	key[1] = state_find(st, mat);
+	key[2] = *batch ? state_find(st, batch) : SID_ALL;
+	if (key[0] == 0 || key[1] == 0 || key[2] == 0)
+		return 0;
+	e = imap_get(ix, key, 3);
+	return e ? e->v : 0;
 }
 
 /* "input line N" for standard input, "FILE: line N" for a file. */
@@ -233,6 +251,7 @@ count(struct stage *s, const char *path, const char *po)
 	struct out *out;
 	char err[REC_ERRSZ], *paths[1] = { (char *)path };
 	struct rec_in *in;
+	struct imap ix = { 0 };
 	int status = 0, rc;
 
 	/* A count file is read through first: a bad one gives no rows at
@@ -275,6 +294,7 @@ count(struct stage *s, const char *path, const char *po)
 		}
 	}
 	out = out_open(stdout, (enum out_fmt)s->o->fmt, *po ? 8 : 7, cols);
+	book_index(st, &ix);
 	while ((rc = rec_next(in)) > 0) {
 		const char *cust = rec_get(in, "customer");
 		const char *mat = rec_get(in, "material");
@@ -306,7 +326,7 @@ count(struct stage *s, const char *path, const char *po)
 			status = 1;
 			continue;
 		}
-		book = book_qty(st, cust, mat, batch);
+		book = book_qty(st, &ix, cust, mat, batch);
 		diff = book - counted;
 		if (diff < 0) {
 			fprintf(stderr, "%s: %s: customer %s %s%s%s: "
@@ -336,6 +356,7 @@ count(struct stage *s, const char *path, const char *po)
 		fprintf(stderr, "%s: %s\n", s->o->prog, err);
 		status = 2;
 	}
+	imap_free(&ix);
 	return finish(s, out, status);
 }
 
