@@ -17,10 +17,16 @@
  * second after the rest is appended, as a tool reads a journal that grows
  * under it (same result, same error, same state).
  * In the one-scan replay, a record that fails must leave the state as it
- * was before it (state.h).  After a scan that succeeds, what the state
+ * was before it (state.h).  When that replay succeeds without a torn
+ * tail, the journal is archived (lib/archive.c, the year chosen from the
+ * input, so the cut falls anywhere) and replayed again from the segment
+ * and the shortened journal: it must end at the same transaction with the
+ * same state, and segment plus journal must be the journal's bytes.  After a scan that succeeds, what the state
  * promises is checked: no stock or reservation below zero, every pool's
  * all-batches total the sum of its batches.
  */
+#include <sys/file.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +35,7 @@
 
 #include <zlib.h>
 
+#include "archive.h"
 #include "fuzz.h"
 #include "journal.h"
 #include "state.h"
@@ -254,6 +261,73 @@ replay(const uint8_t *data, size_t n, size_t cut, jrec_fn fn,
 	journal_close(&j);
 }
 
+/* The bytes of segment path, inflated; dies when it does not read. */
+static void
+inflate_seg(const char *path, struct buf *out)
+{
+	gzFile gz = gzopen(path, "rb");
+	char b[65536];
+	int n;
+
+	FUZZ_CHECK(gz != NULL, "segment %s does not open", path);
+	while ((n = gzread(gz, b, sizeof b)) > 0)
+		buf_add(out, b, (size_t)n);
+	FUZZ_CHECK(n == 0, "segment %s does not inflate", path);
+	gzclose(gz);
+}
+
+/* Archive the journal data (which replays cleanly to o) at a year chosen
+ * from it, then replay segment and journal: the same end, the same state,
+ * the same bytes. */
+static void
+archive_same(const uint8_t *data, size_t n, const struct outcome *o)
+{
+	struct journal j;
+	struct state s;
+	struct archive_res r;
+	struct buf seg = { 0 }, rest = { 0 };
+	char err[JERRSZ], *path;
+	int year = data[n / 3] & 1 ? 9999 : 2000 + data[n / 3] % 40, rc;
+
+	fuzz_write(jpath, data, n);
+	if (journal_open(&j, fuzz_dir(), 0, err) < 0 ||
+	    journal_lock(&j, LOCK_EX, 1000, err) < 0)
+		abort();
+	state_init(&s);
+	FUZZ_CHECK(journal_scan(&j, state_replay_fn, &s, err) == 0,
+	    "the replay before the archive: %s", err);
+	rc = journal_archive(&j, year, &r, err);
+	FUZZ_CHECK(rc == 0, "archive %d: %s", year, err);
+	state_free(&s);
+	journal_close(&j);
+	if (!r.done)
+		return;
+	path = fuzz_path(fuzz_dir(), strrchr(r.path, '/') + 1);
+	inflate_seg(path, &seg);
+	rest.s = fuzz_read(jpath, &rest.len);
+	FUZZ_CHECK(seg.len + rest.len == n && seg.len == (size_t)r.bytes &&
+	    memcmp(seg.s, data, seg.len) == 0 &&
+	    memcmp(rest.s, data + seg.len, rest.len) == 0,
+	    "archive %d: segment (%zu) and journal (%zu) are not the %zu "
+	    "bytes", year, seg.len, rest.len, n);
+	if (journal_open(&j, fuzz_dir(), 0, err) < 0)
+		abort();
+	state_init(&s);
+	rc = journal_scan(&j, state_replay_fn, &s, err);
+	FUZZ_CHECK(rc == 0 && j.txn == o->txn && j.torn == 0 &&
+	    state_digest(&s) == o->digest,
+	    "archive %d, replayed from transaction %llu: rc %d, txn %llu, "
+	    "not %llu, state %s (%s)", year, (unsigned long long)r.first,
+	    rc, (unsigned long long)j.txn, (unsigned long long)o->txn,
+	    state_digest(&s) == o->digest ? "same" : "differs", err);
+	state_free(&s);
+	journal_close(&j);
+	unlink(path);
+	free(path);
+	buf_free(&seg);
+	buf_free(&rest);
+}
+
 /* Replay data in one scan and in two (the first over cut bytes): both must
  * end the same. */
 static void
@@ -263,6 +337,8 @@ replay_cut(const uint8_t *data, size_t n, const char *what)
 	size_t cut = n ? (size_t)data[n / 2] * (n + 1) / 256 : 0;
 
 	replay(data, n, n, apply_checked, &one);
+	if (one.rc == 0 && one.torn == 0 && one.txn > 0)
+		archive_same(data, n, &one);
 	replay(data, n, cut, state_replay_fn, &two);
 	FUZZ_CHECK(one.rc == two.rc, "%s, cut at %zu: rc %d vs %d (%s | %s)",
 	    what, cut, one.rc, two.rc, one.err, two.err);
