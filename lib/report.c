@@ -585,11 +585,13 @@ sid_cmp(sid a, sid b)
 	return a == b ? 0 : natcmp(state_str(cmp_st, a), state_str(cmp_st, b));
 }
 
-/* A stock row with its place in the overview's order: plant, material,
- * kind, customer, sloc, batch, as the ranks of their strings. */
+/* A stock row as its place in the overview's order (plant, material,
+ * kind, customer, sloc, batch, as the ranks of their strings) and its
+ * quantity: the sort moves 32 bytes a row and the rows are written from
+ * them in order, never going back to the entries. */
 struct sortrow {
 	uint64_t k[3];
-	struct ientry *e;
+	int64_t v;
 };
 
 static int
@@ -609,15 +611,14 @@ report_stock_rows(struct stage *s, struct ientry **l, size_t n,
     struct out *out)
 {
 	struct state *st = &s->st;
-	sid *ids = xcalloc(5 * n + 1, sizeof *ids);
+	sid *ids = xcalloc(5 * n + 1, sizeof *ids), *byrank;
 	struct sortrow *o = xcalloc(n + 1, sizeof *o);
 	const struct material *m = NULL;
 	sid lastmat = 0;
 	uint32_t *r;
 	size_t i;
 
-	/* Rank the strings once; the sort then compares integers, kept
-	 * with the rows so that it reads memory in order. */
+	/* Rank the strings once; the sort then compares integers. */
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = (const void *)l[i]->k;
 
@@ -628,41 +629,45 @@ report_stock_rows(struct stage *s, struct ientry **l, size_t n,
 		ids[5 * i + 4] = k->batch;
 	}
 	r = state_ranks(st, ids, 5 * n);
+	/* distinct strings have distinct ranks: the sid of each rank */
+	byrank = xcalloc(st->nstr + 2, sizeof *byrank);
+	for (i = 0; i < 5 * n; i++)
+		byrank[r[ids[i]]] = ids[i];
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = (const void *)l[i]->k;
 
 		o[i].k[0] = (uint64_t)r[k->plant] << 32 | r[k->material];
 		o[i].k[1] = (uint64_t)k->place << 32 | r[k->customer];
 		o[i].k[2] = (uint64_t)r[k->sloc] << 32 | r[k->batch];
-		o[i].e = l[i];
+		o[i].v = l[i]->v;
 	}
 	free(ids);
 	free(r);
 	if (n > 1)
 		qsort(o, n, sizeof *o, sortrow_cmp);
 	for (i = 0; i < n; i++) {
-		const struct stock_key *k = (const void *)o[i].e->k;
+		sid mat = byrank[(uint32_t)o[i].k[0]];
 		char qb[NUM_BUFSZ], vb[NUM_BUFSZ];
 		const char *v[10];
 
 		/* rows of a material follow each other */
-		if (i == 0 || k->material != lastmat) {
-			m = master_material(&s->m, state_str(st,
-			    k->material));
-			lastmat = k->material;
+		if (i == 0 || mat != lastmat) {
+			m = master_material(&s->m, state_str(st, mat));
+			lastmat = mat;
 		}
-		v[0] = state_str(st, k->plant);
-		v[1] = state_str(st, k->sloc);
-		v[2] = state_str(st, k->material);
-		v[3] = state_str(st, k->batch);
-		v[4] = k->place == PL_OWN ? "own" : "consignment";
-		v[5] = state_str(st, k->customer);
-		v[6] = qty_fmt(o[i].e->v, qb);
+		v[0] = state_str(st, byrank[o[i].k[0] >> 32]);
+		v[1] = state_str(st, byrank[o[i].k[2] >> 32]);
+		v[2] = state_str(st, mat);
+		v[3] = state_str(st, byrank[(uint32_t)o[i].k[2]]);
+		v[4] = o[i].k[1] >> 32 == PL_OWN ? "own" : "consignment";
+		v[5] = state_str(st, byrank[(uint32_t)o[i].k[1]]);
+		v[6] = qty_fmt(o[i].v, qb);
 		v[7] = m ? m->unit : "";
-		v[8] = value_fmt(m, o[i].e->v, vb);
+		v[8] = value_fmt(m, o[i].v, vb);
 		v[9] = m ? m->currency : "";
 		out_row(out, v);
 	}
+	free(byrank);
 	free(o);
 }
 
