@@ -65,8 +65,9 @@ report_cols(enum report r, int *ncols)
 
 /* --- the scan --------------------------------------------------------- */
 
-#define SIDCACHE 1024		/* a power of two */
 #define SID_UNKNOWN SID_ALL	/* a string the state does not know */
+#define SHORTSTR 24		/* strings of up to this many bytes are held
+				 * in the scan's own table of sids */
 
 /* One M record, its strings as the state's sids. */
 struct mv {
@@ -81,6 +82,13 @@ struct mv {
 	const char *serials;
 };
 
+/* A short string and its sid: the bytes, zero-padded, are the key. */
+struct sidslot {
+	uint64_t w[SHORTSTR / 8];
+	uint32_t len;		/* 0: an empty slot */
+	sid id;
+};
+
 struct scan {
 	struct stage *s;
 	struct state *st;
@@ -92,39 +100,143 @@ struct scan {
 	void *ctx;		/* the report's own */
 	uint64_t rev_md, rev_of;	/* the last V record: reversal, original */
 
-	sid cache[SIDCACHE];	/* in front of state_find() */
+	struct sidslot *sids;	/* in front of state_find(): open
+				 * addressing, a power of two slots, at
+				 * most half of them used */
+	size_t nsids, capsids;
+	char lastmvt[4];	/* the movement type read last, its rule */
+	int lastmvtno;
+	const struct mvt_rule *lastru;
 	char lastdate[11];	/* the date parsed last, and its day */
 	long lastday;
 	struct buf word;
 };
 
-/* The sid of str: 0 for "", SID_UNKNOWN when the state lacks it.  Records
- * repeat the same plants, materials and customers, so a small direct-mapped
- * cache saves most of the hashing. */
-static sid
-scan_sid(struct scan *sc, const char *str)
+static uint64_t
+mix64(uint64_t h)
 {
-	size_t n;
-	unsigned h;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 29);
+}
+
+/* The state's sid of str, looked up or (a cold scan) made. */
+static sid
+state_sid(struct scan *sc, const char *str)
+{
 	sid c;
 
-	if (*str == '\0')
-		return 0;
-	n = strlen(str);
-	h = (unsigned)(n * 31 + (unsigned char)str[0] * 7 +
-	    (unsigned char)str[n - 1] * 131 + (unsigned char)str[n / 2]) &
-	    (SIDCACHE - 1);
-	c = sc->cache[h];
-	if (c && strcmp(state_str(sc->st, c), str) == 0)
-		return c;
 	if (sc->s->cold)
 		/* Nothing replayed (a cold overview): the scan makes the
 		 * state's strings as it goes. */
-		c = state_intern(sc->st, str);
-	else if ((c = state_find(sc->st, str)) == 0)
-		return SID_UNKNOWN;
-	sc->cache[h] = c;
+		return state_intern(sc->st, str);
+	return (c = state_find(sc->st, str)) == 0 ? SID_UNKNOWN : c;
+}
+
+static void
+sids_grow(struct scan *sc)
+{
+	struct sidslot *old = sc->sids;
+	size_t oldcap = sc->capsids, i, j, mask;
+
+	sc->capsids = oldcap ? oldcap * 2 : 1024;
+	sc->sids = xcalloc(sc->capsids, sizeof *sc->sids);
+	mask = sc->capsids - 1;
+	for (i = 0; i < oldcap; i++) {
+		const struct sidslot *o = &old[i];
+
+		if (o->len == 0)
+			continue;
+		for (j = mix64(o->w[0] ^ mix64(o->w[1] ^ mix64(o->w[2] ^
+		    o->len))) & mask; sc->sids[j].len; j = (j + 1) & mask)
+			;
+		sc->sids[j] = *o;
+	}
+	free(old);
+}
+
+/*
+ * A field as a key of the scan's table of sids: its bytes up to the NUL
+ * (n may be more where the field holds a NUL byte, which ends the string),
+ * zero-padded, and their hash.  len is 0 for "", more than SHORTSTR for a
+ * string too long for the table.
+ */
+struct sidkey {
+	const char *str;
+	union {
+		char c[SHORTSTR];
+		uint64_t w[SHORTSTR / 8];
+	} u;
+	size_t len;
+	uint64_t h;
+};
+
+static void
+sidkey_make(struct sidkey *k, const char *str, size_t n)
+{
+	size_t i;
+
+	k->str = str;
+	memset(&k->u, 0, sizeof k->u);
+	if (n > SHORTSTR) {
+		k->len = *str ? n : 0;
+		return;
+	}
+	for (i = 0; i < n && str[i]; i++)
+		k->u.c[i] = str[i];
+	k->len = i;
+	k->h = mix64(k->u.w[0] ^ mix64(k->u.w[1] ^ mix64(k->u.w[2] ^ i)));
+}
+
+/*
+ * The sid of a field: 0 for "", SID_UNKNOWN when the state lacks it.
+ * Records repeat the same plants, materials, batches and customers, so
+ * the scan keeps the sid of every short string it met in a table of its
+ * own, keyed by the bytes: a field costs a copy, a hash and one compare,
+ * with no pointer to follow.
+ */
+static sid
+sidkey_find(struct scan *sc, const struct sidkey *k)
+{
+	struct sidslot *e;
+	size_t i, mask;
+	sid c;
+
+	if (k->len == 0)
+		return 0;
+	if (k->len > SHORTSTR)
+		return state_sid(sc, k->str);
+	if ((sc->nsids + 1) * 2 > sc->capsids)
+		sids_grow(sc);
+	mask = sc->capsids - 1;
+	for (i = k->h & mask; (e = &sc->sids[i])->len; i = (i + 1) & mask)
+		if (e->len == k->len && e->w[0] == k->u.w[0] &&
+		    e->w[1] == k->u.w[1] && e->w[2] == k->u.w[2])
+			return e->id;
+	if ((c = state_sid(sc, k->str)) == SID_UNKNOWN)
+		return c;
+	memcpy(e->w, k->u.w, sizeof e->w);
+	e->len = (uint32_t)k->len;
+	e->id = c;
+	sc->nsids++;
 	return c;
+}
+
+/* Fetch the slot where k's lookup starts, to have it when it is due. */
+static void
+sidkey_prefetch(const struct scan *sc, const struct sidkey *k)
+{
+	if (sc->capsids && k->len && k->len <= SHORTSTR)
+		__builtin_prefetch(&sc->sids[k->h & (sc->capsids - 1)]);
+}
+
+static sid
+scan_sid(struct scan *sc, const char *str)
+{
+	struct sidkey k;
+
+	sidkey_make(&k, str, strlen(str));
+	return sidkey_find(sc, &k);
 }
 
 /* Days since the epoch of a record's date, -1 if it is none. */
@@ -154,6 +266,7 @@ scan_rec(void *ctx, const struct jrec *r, struct buf *why)
 {
 	struct scan *sc = ctx;
 	struct mv m;
+	struct sidkey k[5];
 	sid id[5];
 	int i;
 
@@ -180,8 +293,19 @@ scan_rec(void *ctx, const struct jrec *r, struct buf *why)
 		return 0;
 	m.r = r;
 	m.matdoc = docno(r->f[1]);
-	m.mvt = atoi(r->f[3]);
-	if ((m.ru = mvt_rule(m.mvt)) == NULL) {
+	/* Most records move by the type the one before moved by. */
+	if (memcmp(r->f[3], sc->lastmvt, 4) == 0)
+		m.mvt = sc->lastmvtno, m.ru = sc->lastru;
+	else {
+		m.mvt = atoi(r->f[3]);
+		m.ru = mvt_rule(m.mvt);
+		if (strlen(r->f[3]) < sizeof sc->lastmvt) {
+			memcpy(sc->lastmvt, r->f[3], strlen(r->f[3]) + 1);
+			sc->lastmvtno = m.mvt;
+			sc->lastru = m.ru;
+		}
+	}
+	if (m.ru == NULL) {
 		buf_printf(why, "unknown movement type %s", r->f[3]);
 		return -1;
 	}
@@ -191,9 +315,16 @@ scan_rec(void *ctx, const struct jrec *r, struct buf *why)
 		buf_printf(why, "qty '%s': not a quantity", r->f[10]);
 		return -1;
 	}
-	/* fields 6 to 10: material, plant, sloc, batch, customer */
+	/* fields 6 to 10: material, plant, sloc, batch, customer; each but
+	 * the last field of a record ends where the next begins.  Their
+	 * slots are fetched together, then looked at in turn. */
+	for (i = 0; i < 5; i++) {
+		sidkey_make(&k[i], r->f[5 + i], (size_t)(r->f[6 + i] -
+		    r->f[5 + i] - 1));
+		sidkey_prefetch(sc, &k[i]);
+	}
 	for (i = 0; i < 5; i++)
-		if ((id[i] = scan_sid(sc, r->f[5 + i])) == SID_UNKNOWN)
+		if ((id[i] = sidkey_find(sc, &k[i])) == SID_UNKNOWN)
 			return unknown(why, r->f[5 + i]);
 	m.material = id[0];
 	m.plant = id[1];
@@ -219,6 +350,15 @@ scan_init(struct scan *sc, struct stage *s, const struct report_args *a,
 	sc->ctx = ctx;
 }
 
+static void
+scan_free(struct scan *sc)
+{
+	buf_free(&sc->word);
+	free(sc->sids);
+	sc->sids = NULL;
+	sc->nsids = sc->capsids = 0;
+}
+
 /*
  * Read the journal once, through a descriptor of our own under a shared
  * lock, up to where the stage's state ends: the state knows every string
@@ -233,16 +373,16 @@ scan_run(struct scan *sc, char *err)
 
 	if (s->j.txn == 0 && !s->cold) {
 		/* Nothing was committed when the state was read. */
-		buf_free(&sc->word);
+		scan_free(sc);
 		return 0;
 	}
 	if (journal_open(&j, s->o->dir, 0, err) < 0) {
-		buf_free(&sc->word);
+		scan_free(sc);
 		return -1;
 	}
 	if (journal_lock(&j, LOCK_SH, s->o->wait_ms, err) < 0) {
 		journal_close(&j);
-		buf_free(&sc->word);
+		scan_free(sc);
 		return -1;
 	}
 	/* By number, not offset: an archive may have shortened the journal
@@ -256,7 +396,7 @@ scan_run(struct scan *sc, char *err)
 		    s->o->prog, (long long)j.torn);
 	journal_unlock(&j);
 	journal_close(&j);
-	buf_free(&sc->word);
+	scan_free(sc);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -293,16 +433,111 @@ u64_fmt(uint64_t v, char b[24])
 
 /* --- stock at a date -------------------------------------------------- */
 
-struct stock_at {
-	struct imap stock;	/* stock_key words -> qty */
+/*
+ * The sums per stock key live in an open-addressing table of their own,
+ * the key inline (a struct stock_key; place 0 marks an empty slot), so
+ * that a lookup touches one cache line.  Over a long journal the table is
+ * larger than the caches, and a lookup waits for memory; so an addition
+ * is queued and done RING additions later, its slot fetched in the
+ * meantime.  Deferring cannot change the result, even where a sum would
+ * leave int64_t: while the magnitudes added so far stay below 2^62, no
+ * sum can come near the limit; past that, additions are done at once and
+ * checked, so the record that overflows is the one reported.
+ */
+#define RING 16			/* additions in flight, a power of two */
+
+struct stslot {
+	uint32_t k[6];		/* struct stock_key */
+	int64_t v;
 };
+
+struct stock_at {
+	struct stslot *t;
+	size_t n, cap;		/* cap a power of two; n at most 3/4 of it */
+	struct {
+		uint32_t k[6];
+		uint64_t h;
+		int64_t d;
+	} ring[RING];
+	size_t head, queued;
+	uint64_t added;		/* the magnitudes added, up to 2^62 */
+};
+
+static uint64_t
+stock_hash(const uint32_t *k)
+{
+	return mix64((((uint64_t)k[0] << 32 | k[1]) ^
+	    mix64((uint64_t)k[2] << 32 | k[3])) ^
+	    mix64((uint64_t)k[4] << 32 | k[5]));
+}
+
+static struct stslot *
+stock_slot(struct stock_at *c, const uint32_t *k, uint64_t h)
+{
+	size_t i, mask = c->cap - 1;
+	struct stslot *e;
+
+	for (i = h & mask; (e = &c->t[i])->k[0]; i = (i + 1) & mask)
+		if (memcmp(e->k, k, sizeof e->k) == 0)
+			return e;
+	return e;
+}
+
+static void
+stock_grow(struct stock_at *c)
+{
+	struct stslot *old = c->t;
+	size_t oldcap = c->cap, i;
+	uint64_t h[RING];
+
+	c->cap = oldcap ? oldcap * 2 : 4096;
+	c->t = xcalloc(c->cap, sizeof *c->t);
+	/* The new slots are fetched a few entries ahead, as in the scan. */
+	for (i = 0; i < oldcap + RING; i++) {
+		if (i >= RING && old[i - RING].k[0])
+			*stock_slot(c, old[i - RING].k, h[i % RING]) =
+			    old[i - RING];
+		if (i < oldcap && old[i].k[0]) {
+			h[i % RING] = stock_hash(old[i].k);
+			__builtin_prefetch(&c->t[h[i % RING] & (c->cap - 1)],
+			    1);
+		}
+	}
+	free(old);
+}
+
+/* The slot of k, made (with 0) where it is not there yet. */
+static struct stslot *
+stock_get(struct stock_at *c, const uint32_t *k, uint64_t h)
+{
+	struct stslot *e;
+
+	if ((c->n + 1) * 4 > c->cap * 3)
+		stock_grow(c);
+	e = stock_slot(c, k, h);
+	if (e->k[0] == 0) {
+		memcpy(e->k, k, sizeof e->k);
+		c->n++;
+	}
+	return e;
+}
+
+/* Do the additions still queued. */
+static void
+stock_flush(struct stock_at *c)
+{
+	for (; c->queued; c->queued--, c->head = (c->head + 1) % RING)
+		stock_get(c, c->ring[c->head].k, c->ring[c->head].h)->v +=
+		    c->ring[c->head].d;
+}
 
 static int
 stock_add(struct scan *sc, struct stock_at *c, int place, const struct mv *m,
     int64_t d, struct buf *why)
 {
 	uint32_t k[6];
-	struct ientry *e;
+	uint64_t h, mag = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+	size_t tail;
 
 	if (place != PL_OWN && place != PL_CONSIG)
 		return 0;
@@ -314,8 +549,23 @@ stock_add(struct scan *sc, struct stock_at *c, int place, const struct mv *m,
 	k[3] = place == PL_OWN ? 0 : m->customer;
 	k[4] = m->material;
 	k[5] = m->batch;
-	e = imap_put(&c->stock, k, 6, NULL);
-	return add_qty(&e->v, d, why);
+	h = stock_hash(k);
+	if (mag >= (UINT64_C(1) << 62) - c->added) {
+		/* Near the limit: at once, checked. */
+		c->added = UINT64_C(1) << 62;
+		stock_flush(c);
+		return add_qty(&stock_get(c, k, h)->v, d, why);
+	}
+	c->added += mag;
+	if (c->queued == RING)
+		stock_flush(c);
+	if (c->cap)
+		__builtin_prefetch(&c->t[h & (c->cap - 1)], 1);
+	tail = (c->head + c->queued++) % RING;
+	memcpy(c->ring[tail].k, k, sizeof k);
+	c->ring[tail].h = h;
+	c->ring[tail].d = d;
+	return 0;
 }
 
 static int
@@ -337,31 +587,25 @@ sid_cmp(sid a, sid b)
 	return a == b ? 0 : natcmp(state_str(cmp_st, a), state_str(cmp_st, b));
 }
 
-static const uint32_t *rank;	/* natural order of the strings, by sid */
+/* A stock row as its place in the overview's order (plant, material,
+ * kind, customer, sloc, batch, as the ranks of their strings) and its
+ * quantity: the sort moves 32 bytes a row and the rows are written from
+ * them in order, never going back to the entries. */
+struct sortrow {
+	uint64_t k[3];
+	int64_t v;
+};
 
 static int
-rank_cmp(sid a, sid b)
+sortrow_cmp(const void *a, const void *b)
 {
-	return rank[a] < rank[b] ? -1 : rank[a] > rank[b];
-}
+	const struct sortrow *x = a, *y = b;
+	int i;
 
-/* The overview's order: plant, material, kind, customer, sloc, batch. */
-static int
-stock_cmp(const void *a, const void *b)
-{
-	const struct stock_key *x = (const void *)(*(struct ientry *const *)a)->k;
-	const struct stock_key *y = (const void *)(*(struct ientry *const *)b)->k;
-	int c;
-
-	if ((c = rank_cmp(x->plant, y->plant)) != 0 ||
-	    (c = rank_cmp(x->material, y->material)) != 0)
-		return c;
-	if (x->place != y->place)
-		return x->place < y->place ? -1 : 1;
-	if ((c = rank_cmp(x->customer, y->customer)) != 0 ||
-	    (c = rank_cmp(x->sloc, y->sloc)) != 0)
-		return c;
-	return rank_cmp(x->batch, y->batch);
+	for (i = 0; i < 3; i++)
+		if (x->k[i] != y->k[i])
+			return x->k[i] < y->k[i] ? -1 : 1;
+	return 0;
 }
 
 void
@@ -369,7 +613,10 @@ report_stock_rows(struct stage *s, struct ientry **l, size_t n,
     struct out *out)
 {
 	struct state *st = &s->st;
-	sid *ids = xcalloc(5 * n + 1, sizeof *ids);
+	sid *ids = xcalloc(5 * n + 1, sizeof *ids), *byrank;
+	struct sortrow *o = xcalloc(n + 1, sizeof *o);
+	const struct material *m = NULL;
+	sid lastmat = 0;
 	uint32_t *r;
 	size_t i;
 
@@ -383,54 +630,79 @@ report_stock_rows(struct stage *s, struct ientry **l, size_t n,
 		ids[5 * i + 3] = k->sloc;
 		ids[5 * i + 4] = k->batch;
 	}
-	rank = r = state_ranks(st, ids, 5 * n);
-	free(ids);
-	if (n > 1)
-		qsort(l, n, sizeof *l, stock_cmp);
-	free(r);
-	rank = NULL;
+	r = state_ranks(st, ids, 5 * n);
+	/* distinct strings have distinct ranks: the sid of each rank */
+	byrank = xcalloc(st->nstr + 2, sizeof *byrank);
+	for (i = 0; i < 5 * n; i++)
+		byrank[r[ids[i]]] = ids[i];
 	for (i = 0; i < n; i++) {
 		const struct stock_key *k = (const void *)l[i]->k;
-		const struct material *m = master_material(&s->m,
-		    state_str(st, k->material));
+
+		o[i].k[0] = (uint64_t)r[k->plant] << 32 | r[k->material];
+		o[i].k[1] = (uint64_t)k->place << 32 | r[k->customer];
+		o[i].k[2] = (uint64_t)r[k->sloc] << 32 | r[k->batch];
+		o[i].v = l[i]->v;
+	}
+	free(ids);
+	free(r);
+	if (n > 1)
+		qsort(o, n, sizeof *o, sortrow_cmp);
+	for (i = 0; i < n; i++) {
+		sid mat = byrank[(uint32_t)o[i].k[0]];
 		char qb[NUM_BUFSZ], vb[NUM_BUFSZ];
 		const char *v[10];
 
-		v[0] = state_str(st, k->plant);
-		v[1] = state_str(st, k->sloc);
-		v[2] = state_str(st, k->material);
-		v[3] = state_str(st, k->batch);
-		v[4] = k->place == PL_OWN ? "own" : "consignment";
-		v[5] = state_str(st, k->customer);
-		v[6] = qty_fmt(l[i]->v, qb);
+		/* rows of a material follow each other */
+		if (i == 0 || mat != lastmat) {
+			m = master_material(&s->m, state_str(st, mat));
+			lastmat = mat;
+		}
+		v[0] = state_str(st, byrank[o[i].k[0] >> 32]);
+		v[1] = state_str(st, byrank[o[i].k[2] >> 32]);
+		v[2] = state_str(st, mat);
+		v[3] = state_str(st, byrank[(uint32_t)o[i].k[2]]);
+		v[4] = o[i].k[1] >> 32 == PL_OWN ? "own" : "consignment";
+		v[5] = state_str(st, byrank[(uint32_t)o[i].k[1]]);
+		v[6] = qty_fmt(o[i].v, qb);
 		v[7] = m ? m->unit : "";
-		v[8] = value_fmt(m, l[i]->v, vb);
+		v[8] = value_fmt(m, o[i].v, vb);
 		v[9] = m ? m->currency : "";
 		out_row(out, v);
 	}
+	free(byrank);
+	free(o);
 }
 
 static int
 report_stock_at(struct stage *s, const struct report_args *a,
     struct out *out, char *err)
 {
-	struct stock_at c = { 0 };
+	struct stock_at c;
 	struct scan sc;
-	struct ientry **l;
+	struct ientry *e, **l;
 	size_t n = 0, i;
 
+	memset(&c, 0, sizeof c);
 	scan_init(&sc, s, a, a->at, 1, stock_at_fn, &c);
 	if (scan_run(&sc, err) < 0) {
-		imap_free(&c.stock);
+		free(c.t);
 		return -1;
 	}
-	l = xcalloc(c.stock.n + 1, sizeof *l);
-	for (i = 0; i < c.stock.n; i++)
-		if (c.stock.e[i].v != 0)
-			l[n++] = &c.stock.e[i];
+	stock_flush(&c);
+	e = xcalloc(c.n + 1, sizeof *e);
+	l = xcalloc(c.n + 1, sizeof *l);
+	for (i = 0; i < c.cap; i++)
+		if (c.t[i].k[0] && c.t[i].v != 0) {
+			memcpy(e[n].k, c.t[i].k, sizeof c.t[i].k);
+			e[n].nk = 6;
+			e[n].v = c.t[i].v;
+			l[n] = &e[n];
+			n++;
+		}
+	free(c.t);
 	report_stock_rows(s, l, n, out);
 	free(l);
-	imap_free(&c.stock);
+	free(e);
 	return 0;
 }
 
