@@ -82,7 +82,8 @@ grow(void *pp, size_t *cap, size_t need, size_t sz)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	grow(&b->s, &b->cap, b->len + n + 1, 1);
+	if (b->len + n + 1 > b->cap)
+		grow(&b->s, &b->cap, b->len + n + 1, 1);
 	if (n)
 		memcpy(b->s + b->len, p, n);
 	b->len += n;
@@ -96,7 +97,7 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
-buf_addc(struct buf *b, int c)
+buf_addc_slow(struct buf *b, int c)
 {
 	char ch = (char)c;
 

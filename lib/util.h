@@ -28,7 +28,19 @@ struct buf {
 };
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, int c);
+void buf_addc_slow(struct buf *b, int c);
+/* One byte: inline, since the journal's and the CSV writer's escaping
+ * loops add a byte at a time. */
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap) {
+		buf_addc_slow(b, c);
+		return;
+	}
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
