@@ -85,6 +85,8 @@ struct stage {
 
 	struct pend *pend;
 	size_t npend, cappend, pend_mark;
+	const char **fscratch;	/* a row's fields, gathered to be copied */
+	size_t capfscratch;
 	size_t tx_mark;
 	int ndocs;		/* documents in the open transaction */
 	int status;		/* exit status so far */
