@@ -77,20 +77,16 @@ emit(struct post *p, int n, const char *const *f)
 {
 	size_t start = p->tx->len;
 	struct jrec r;
-	char *line;
-	int rc;
 
 	jtx_rec(p->tx, n, f);
-	/* Apply exactly the bytes written: what is checked is what commits. */
-	line = xstrndup(p->tx->s + start, p->tx->len - start - 1);
+	/* Apply exactly the bytes written: what is checked is what commits.
+	 * (The copy is split in place; its buffer is kept for the next.) */
+	buf_reset(&p->line);
+	buf_add(&p->line, p->tx->s + start, p->tx->len - start - 1);
 	buf_reset(&p->why);
-	if (jrec_split(line, strlen(line), &r) < 0) {
-		free(line);
+	if (jrec_split(p->line.s, p->line.len, &r) < 0)
 		return fail(p, "record does not split");
-	}
-	rc = state_apply(p->st, &r, &p->why);
-	free(line);
-	return rc;
+	return state_apply(p->st, &r, &p->why);
 }
 
 #define EMIT(p, ...) do { \

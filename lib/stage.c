@@ -830,6 +830,7 @@ stage_free(struct stage *s)
 	buf_free(&s->wherebuf);
 	buf_free(&s->p.why);
 	buf_free(&s->p.note);
+	buf_free(&s->p.line);
 	state_free(&s->st);
 	master_free(&s->m);
 	journal_close(&s->j);

@@ -1107,6 +1107,7 @@ test_postings(void)
 	buf_free(&r.tx);
 	buf_free(&r.p.why);
 	buf_free(&r.p.note);
+	buf_free(&r.p.line);
 }
 
 /* Records of the wrong shape are refused before any field is read (a
