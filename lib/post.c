@@ -98,15 +98,13 @@ emit(struct post *p, int n, const char *const *f)
 static char *
 u64(uint64_t v, char *b)
 {
-	snprintf(b, 24, "%llu", (unsigned long long)v);
-	return b;
+	return fmt_u64(v, b);
 }
 
 static char *
 itoa10(int v, char *b)
 {
-	snprintf(b, 24, "%d", v);
-	return b;
+	return fmt_int(v, b);
 }
 
 /* Split a space-separated list into words (owned by *store). */

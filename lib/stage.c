@@ -556,12 +556,10 @@ stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
 	struct order *o = state_order(st, di->order);
 	struct oitem *oi = state_oitem(st, di->order, di->order_item);
 
-	snprintf(t->order, sizeof t->order, "%llu",
-	    (unsigned long long)di->order);
-	snprintf(t->order_item, sizeof t->order_item, "%d", di->order_item);
-	snprintf(t->delivery, sizeof t->delivery, "%llu",
-	    (unsigned long long)dno);
-	snprintf(t->delivery_item, sizeof t->delivery_item, "%d", di->item);
+	fmt_u64(di->order, t->order);
+	fmt_int(di->order_item, t->order_item);
+	fmt_u64(dno, t->delivery);
+	fmt_int(di->item, t->delivery_item);
 	v[C_FLOW] = flow_name(d->flow);
 	v[C_ORDER] = t->order;
 	v[C_ORDER_ITEM] = t->order_item;

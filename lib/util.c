@@ -130,6 +130,33 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+char *
+fmt_u64(uint64_t v, char *b)
+{
+	char t[20];
+	int n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		b[i] = t[n - 1 - i];
+	b[n] = '\0';
+	return b;
+}
+
+char *
+fmt_int(int v, char *b)
+{
+	if (v < 0) {
+		b[0] = '-';
+		fmt_u64((uint64_t)0 - (uint64_t)(int64_t)v, b + 1);
+		return b;
+	}
+	return fmt_u64((uint64_t)v, b);
+}
+
 void
 buf_reset(struct buf *b)
 {

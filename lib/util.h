@@ -82,6 +82,12 @@ void key_build(struct buf *b, int nparts, ...);
  * advancing *p: 1, or 0 when the list has no more words. */
 int next_word(const char **p, struct buf *w);
 
+/* v in decimal into b (at least 21 bytes, 12 for an int); returns b.
+ * Document and item numbers go into every record and output row, and
+ * snprintf is slow for them. */
+char *fmt_u64(uint64_t v, char *b);
+char *fmt_int(int v, char *b);
+
 /* Natural order of serials and batches: digit runs compare by value. */
 int natcmp(const char *a, const char *b);
 
