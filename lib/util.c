@@ -80,7 +80,7 @@ grow(void *pp, size_t *cap, size_t need, size_t sz)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
 	if (b->len + n + 1 > b->cap)
 		grow(&b->s, &b->cap, b->len + n + 1, 1);
@@ -101,7 +101,7 @@ buf_addc_slow(struct buf *b, int c)
 {
 	char ch = (char)c;
 
-	buf_add(b, &ch, 1);
+	buf_add_slow(b, &ch, 1);
 }
 
 void

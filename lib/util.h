@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CS_VERSION "0.1"
 
@@ -26,7 +27,21 @@ struct buf {
 	char *s;
 	size_t len, cap;
 };
-void buf_add(struct buf *b, const void *p, size_t n);
+void buf_add_slow(struct buf *b, const void *p, size_t n);
+/* Append n bytes: inline when they fit, since the CSV reader adds every
+ * field of every row this way. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		buf_add_slow(b, p, n);
+		return;
+	}
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_addc_slow(struct buf *b, int c);
 /* One byte: inline, since the journal's and the CSV writer's escaping

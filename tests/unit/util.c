@@ -1,6 +1,6 @@
 /*
- * tests/unit/util.c - the growable buffer (a byte at a time across every
- * growth, formatting that fits the room left and that does not) and the
+ * tests/unit/util.c - the growable buffer (a byte and a few bytes at a
+ * time across every growth, formatting that fits the room left and that does not) and the
  * decimal formatting of document and item numbers, at their limits.
  */
 #include <limits.h>
@@ -27,6 +27,16 @@ main(void)
 		    b.cap > b.len && b.s[i] == 'a' + i % 26;
 	}
 	ok(good, "buf_addc: 5000 bytes, each in place and NUL-terminated");
+	buf_free(&b);
+	good = 1;
+	for (i = 0; i < 2000; i++) {
+		buf_add(&b, "abc", (size_t)(i % 4));
+		good &= b.s[b.len] == '\0' && b.cap > b.len;
+	}
+	is_int(b.len, 2000 / 4 * 6, "buf_add: 0 to 3 bytes at a time, in all");
+	ok(good && memcmp(b.s, "aababc", 6) == 0 &&
+	    memcmp(b.s + b.len - 6, "aababc", 6) == 0,
+	    "buf_add: in place and NUL-terminated through every growth");
 	buf_free(&b);
 
 	/* Formatting: what fits the room left, and what does not. */
