@@ -36,7 +36,7 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 7\n"
+#define MAGIC "cs-cache 8\n"
 #define COMMITMAX 128
 
 enum sec {

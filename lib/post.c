@@ -248,12 +248,12 @@ static int64_t
 free_serials(struct state *s, sid material, int place, sid plant, sid sloc,
     sid cust, sid batch, uint64_t order, int64_t cap)
 {
-	size_t i, from, to;
+	size_t i;
 	int64_t n = 0;
 
-	state_serial_range(s, material, &from, &to);
-	for (i = from; i < to && n < cap; i++) {
-		struct serial *x = &s->ser[i];
+	for (i = state_serial_first(s, material); i && n < cap;
+	    i = state_serial_next(s, i)) {
+		struct serial *x = &s->ser[i - 1];
 
 		if (x->material != material || x->place != place ||
 		    x->plant != plant || x->batch != batch || x->reserved ||
@@ -711,13 +711,13 @@ choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
     sid cust, sid batch, uint64_t order, int k, struct buf *out)
 {
 	struct state *s = p->st;
-	size_t i, n = 0, cap = 0, from, to;
+	size_t i, n = 0, cap = 0;
 	struct serial **c = NULL;
 	int j;
 
-	state_serial_range(s, material, &from, &to);
-	for (i = from; i < to; i++) {
-		struct serial *x = &s->ser[i];
+	for (i = state_serial_first(s, material); i;
+	    i = state_serial_next(s, i)) {
+		struct serial *x = &s->ser[i - 1];
 
 		if (x->material != material || x->place != place ||
 		    x->plant != plant || x->batch != batch || x->reserved ||
