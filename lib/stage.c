@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,11 +149,39 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 	s->p.day = o->day;
 }
 
+/*
+ * A pipe between two stages holds 64 KiB, a few hundred rows: a stage
+ * that gets ahead waits in write(2) for the next one, and the next one
+ * reads its rows a few hundred at a time, a lock, a catch-up and an
+ * fsync for each batch.  A larger pipe lets batches grow towards
+ * STAGE_BATCH.  (Linux; where it cannot be had, the pipe stays as is.)
+ */
+int
+stage_widen_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat sb;
+	int n;
+
+	if (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))
+		return 0;
+	if ((n = fcntl(fd, F_GETPIPE_SZ)) >= 0 && n < STAGE_PIPE &&
+	    fcntl(fd, F_SETPIPE_SZ, STAGE_PIPE) >= 0)
+		n = fcntl(fd, F_GETPIPE_SZ);
+	return n > 0 ? n : 0;
+#else
+	(void)fd;
+	return 0;
+#endif
+}
+
 static void
 setup_output(struct stage *s)
 {
 	int i, c, n = 0;
 	const char **names;
+
+	stage_widen_pipe(1);
 
 	s->out_in = xcalloc((size_t)(s->nin + NCOL + s->nextra),
 	    sizeof *s->out_in);
