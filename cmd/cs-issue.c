@@ -74,13 +74,13 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 	struct state *st = &s->st;
 	struct matdoc *m = state_matdoc(st, md);
 	struct item_text t;
-	char mb[24], ib[24], mv[8], qb[NUM_BUFSZ], dt[11];
+	char mb[24], ib[24], mv[12], qb[NUM_BUFSZ], dt[11];
 	int k;
 	size_t i;
 
 	date_fmt(m->date, dt);
-	snprintf(mb, sizeof mb, "%llu", (unsigned long long)md);
-	snprintf(mv, sizeof mv, "%d", m->mvt);
+	fmt_u64(md, mb);
+	fmt_int(m->mvt, mv);
 	for (k = 0; k < n; k++) {
 		int want = atoi(rowf(s, rows[k], C_DELIVERY_ITEM));
 
@@ -93,7 +93,7 @@ emit_goods(struct stage *s, struct row *const *rows, int n, uint64_t md)
 			if (di == NULL || (want && mi->delivery_item != want))
 				continue;
 			stage_ditem_vals(s, m->delivery, di, v, &t);
-			snprintf(ib, sizeof ib, "%d", mi->item);
+			fmt_int(mi->item, ib);
 			v[C_MATDOC] = mb;
 			v[C_MATDOC_ITEM] = ib;
 			v[C_MVT] = mv;

@@ -89,13 +89,13 @@ emit_order(struct stage *s, struct row *const *g, int n, uint64_t no)
 	char ob[24], ib[24], qb[NUM_BUFSZ], pb[NUM_BUFSZ];
 	int k;
 
-	snprintf(ob, sizeof ob, "%llu", (unsigned long long)no);
+	fmt_u64(no, ob);
 	for (k = 0; k < n && (size_t)k < o->n; k++) {
 		struct oitem *it = &st->oitem[o->first + (size_t)k];
 		const char *v[NCOL] = { 0 };
 		const char *cur = state_str(st, it->currency);
 
-		snprintf(ib, sizeof ib, "%d", it->item);
+		fmt_int(it->item, ib);
 		v[C_FLOW] = flow_name(o->flow);
 		v[C_ORDER] = ob;
 		v[C_ORDER_ITEM] = ib;

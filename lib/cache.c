@@ -19,6 +19,7 @@
  * trusted as written (temporary file, fsync, rename), their indexes
  * bounds-checked on use.  cs-stock --check replays the journal itself.
  */
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -35,7 +36,7 @@
 
 #include "cache.h"
 
-#define MAGIC "cs-cache 7\n"
+#define MAGIC "cs-cache 8\n"
 #define COMMITMAX 128
 
 enum sec {
@@ -97,6 +98,54 @@ last_commit(const struct journal *j, off_t end, char out[COMMITMAX])
 		return -1;
 	snprintf(out, COMMITMAX, "%s", p);
 	return 0;
+}
+
+/* Read the header of the cache open on fd into h; 0 when it is one of
+ * this build and matches a commit record of journal j, else -1. */
+static int
+read_header(int fd, const struct journal *j, struct hdr *h, off_t *size)
+{
+	struct stat sb;
+	char commit[COMMITMAX], jerr[JERRSZ];
+
+	if (fstat(fd, &sb) < 0 || (size_t)sb.st_size < sizeof *h ||
+	    pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
+	    memcmp(h->magic, MAGIC, sizeof MAGIC - 1) != 0 ||
+	    h->sig != signature() || h->crc != (uint32_t)crc32(0L,
+	    (const Bytef *)h, (uInt)offsetof(struct hdr, crc)) ||
+	    last_commit(j, (off_t)h->end, commit) < 0 ||
+	    memcmp(commit, h->commit, COMMITMAX) != 0 ||
+	    /* At offset 0 of a journal whose transactions are all in
+	     * segments there is no commit record to match. */
+	    (h->end == 0 && (int64_t)h->txn !=
+	    journal_base((struct journal *)j, jerr)))
+		return -1;
+	*size = sb.st_size;
+	return 0;
+}
+
+/*
+ * Is the cache in dir at or past end already?  The stages of a pipeline
+ * start together on one stale cache and each would renew it; the one
+ * that comes second finds the first's.
+ */
+static int
+cache_current(const char *dir, const struct journal *j, off_t end)
+{
+	struct buf path = { 0 };
+	struct hdr h;
+	off_t size;
+	int fd, rc = 0;
+
+	buf_printf(&path, "%s/journal.cache", dir);
+	fd = open(path.s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0)
+		return 0;
+	if (read_header(fd, j, &h, &size) == 0 && h.end >= (int64_t)end)
+		rc = 1;
+	close(fd);
+	return rc;
 }
 
 /* Room to grow that is written as a hole. */
@@ -202,6 +251,16 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 
 	if (j->fd < 0 || s->sp_active || j->txn == 0 || !journal_current(j))
 		return -1;
+	/* One writer at a time, under an flock of the journal file (the
+	 * journal's own lock is the data directory's); a process that finds
+	 * it taken, or the cache renewed to where it stands, leaves the work
+	 * to the other. */
+	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0)
+		return 0;
+	if (cache_current(dir, j, j->end)) {
+		flock(j->fd, LOCK_UN);
+		return 0;
+	}
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, MAGIC, sizeof MAGIC - 1);
 	h.sig = signature();
@@ -213,8 +272,10 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	h.wm[1] = s->wm_deliv;
 	h.wm[2] = s->wm_bill;
 	h.wm[3] = s->wm_pay;
-	if (last_commit(j, j->end, h.commit) < 0)
+	if (last_commit(j, j->end, h.commit) < 0) {
+		flock(j->fd, LOCK_UN);
 		return -1;
+	}
 
 	/* Strings: one blob, offsets, and an interning table with room. */
 	off = xmalloc((s->nstr + 1) * sizeof *off);
@@ -281,6 +342,7 @@ cache_save(const struct state *s, const struct journal *j, const char *dir)
 	}
 	rc = 0;
 out:
+	flock(j->fd, LOCK_UN);
 	free(off);
 	free(islot);
 	buf_free(&blob);
@@ -309,11 +371,11 @@ int
 cache_load(struct state *s, struct journal *j, const char *dir)
 {
 	struct buf path = { 0 };
-	struct stat sb;
 	struct hdr h;
-	char commit[COMMITMAX], jerr[JERRSZ], *base = MAP_FAILED;
+	off_t size;
+	char *base = MAP_FAILED;
 	int fd = -1, bad = 0, i;
-	size_t len = 0, nblob, noff;
+	size_t len = 0, nblob = 0, noff = 0;
 	struct state t;
 	struct imap *maps[NMAPS];
 
@@ -324,18 +386,11 @@ cache_load(struct state *s, struct journal *j, const char *dir)
 	buf_free(&path);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &sb) < 0 || (size_t)sb.st_size < sizeof h ||
-	    pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
-	    memcmp(h.magic, MAGIC, sizeof MAGIC - 1) != 0 ||
-	    h.sig != signature() || h.crc != (uint32_t)crc32(0L,
-	    (const Bytef *)&h, (uInt)offsetof(struct hdr, crc)) ||
-	    last_commit(j, (off_t)h.end, commit) < 0 ||
-	    memcmp(commit, h.commit, COMMITMAX) != 0 ||
-	    (h.end == 0 && (int64_t)h.txn != journal_base(j, jerr))) {
+	if (read_header(fd, j, &h, &size) < 0) {
 		close(fd);
 		return 0;
 	}
-	len = (size_t)sb.st_size;
+	len = (size_t)size;
 	base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (base == MAP_FAILED)

@@ -28,8 +28,10 @@ int cache_load(struct state *s, struct journal *j, const char *dir);
 
 /*
  * Write the state s, replayed to j->end, to DIR/journal.cache: a temporary
- * file, fsync, rename.  Returns 0, or -1 (the cache is only an
- * optimisation: callers go on).
+ * file, fsync, rename.  Nothing is written when another process is
+ * writing it (a lock on DIR says so) or the cache there is at or past
+ * j->end already.  Returns 0, or -1 (the cache is only an optimisation:
+ * callers go on).
  */
 int cache_save(const struct state *s, const struct journal *j,
     const char *dir);

@@ -436,6 +436,19 @@ price_cmp(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
+/* Is price[] in price_cmp order already?  A price list is mostly kept
+ * sorted, and one pass is much cheaper than qsort's. */
+static int
+prices_sorted(const struct master *m)
+{
+	size_t i;
+
+	for (i = 1; i < m->nprice; i++)
+		if (price_cmp(&m->price[i - 1], &m->price[i]) > 0)
+			return 0;
+	return 1;
+}
+
 int
 master_load(struct master *m, const char *dir, char *err)
 {
@@ -486,7 +499,7 @@ master_load(struct master *m, const char *dir, char *err)
 		master_free(m);
 		return -1;
 	}
-	if (m->nprice > 1)
+	if (!prices_sorted(m))
 		qsort(m->price, m->nprice, sizeof *m->price, price_cmp);
 	return 0;
 }

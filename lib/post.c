@@ -77,20 +77,16 @@ emit(struct post *p, int n, const char *const *f)
 {
 	size_t start = p->tx->len;
 	struct jrec r;
-	char *line;
-	int rc;
 
 	jtx_rec(p->tx, n, f);
-	/* Apply exactly the bytes written: what is checked is what commits. */
-	line = xstrndup(p->tx->s + start, p->tx->len - start - 1);
+	/* Apply exactly the bytes written: what is checked is what commits.
+	 * (The copy is split in place; its buffer is kept for the next.) */
+	buf_reset(&p->line);
+	buf_add(&p->line, p->tx->s + start, p->tx->len - start - 1);
 	buf_reset(&p->why);
-	if (jrec_split(line, strlen(line), &r) < 0) {
-		free(line);
+	if (jrec_split(p->line.s, p->line.len, &r) < 0)
 		return fail(p, "record does not split");
-	}
-	rc = state_apply(p->st, &r, &p->why);
-	free(line);
-	return rc;
+	return state_apply(p->st, &r, &p->why);
 }
 
 #define EMIT(p, ...) do { \
@@ -102,15 +98,13 @@ emit(struct post *p, int n, const char *const *f)
 static char *
 u64(uint64_t v, char *b)
 {
-	snprintf(b, 24, "%llu", (unsigned long long)v);
-	return b;
+	return fmt_u64(v, b);
 }
 
 static char *
 itoa10(int v, char *b)
 {
-	snprintf(b, 24, "%d", v);
-	return b;
+	return fmt_int(v, b);
 }
 
 /* Split a space-separated list into words (owned by *store). */
@@ -254,12 +248,12 @@ static int64_t
 free_serials(struct state *s, sid material, int place, sid plant, sid sloc,
     sid cust, sid batch, uint64_t order, int64_t cap)
 {
-	size_t i, from, to;
+	size_t i;
 	int64_t n = 0;
 
-	state_serial_range(s, material, &from, &to);
-	for (i = from; i < to && n < cap; i++) {
-		struct serial *x = &s->ser[i];
+	for (i = state_serial_first(s, material); i && n < cap;
+	    i = state_serial_next(s, i)) {
+		struct serial *x = &s->ser[i - 1];
 
 		if (x->material != material || x->place != place ||
 		    x->plant != plant || x->batch != batch || x->reserved ||
@@ -717,13 +711,13 @@ choose_serials(struct post *p, sid material, int place, sid plant, sid sloc,
     sid cust, sid batch, uint64_t order, int k, struct buf *out)
 {
 	struct state *s = p->st;
-	size_t i, n = 0, cap = 0, from, to;
+	size_t i, n = 0, cap = 0;
 	struct serial **c = NULL;
 	int j;
 
-	state_serial_range(s, material, &from, &to);
-	for (i = from; i < to; i++) {
-		struct serial *x = &s->ser[i];
+	for (i = state_serial_first(s, material); i;
+	    i = state_serial_next(s, i)) {
+		struct serial *x = &s->ser[i - 1];
 
 		if (x->material != material || x->place != place ||
 		    x->plant != plant || x->batch != batch || x->reserved ||

@@ -41,6 +41,7 @@ struct post {
 	struct buf why;		/* reason of a rejection */
 	struct buf note;	/* a note for stderr on success (skips) */
 	long errline;		/* the input line of the failing item, or 0 */
+	struct buf line;	/* emit's copy of the record it applies */
 };
 
 /* Append a record to p->tx and apply it.  0, or -1 with p->why set. */

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,44 @@ const char *const col_names[NCOL] = {
 };
 
 struct pend {
-	char **v;		/* nout fields */
+	char **v;		/* nout fields, one allocation (fields_dup) */
 };
+
+/*
+ * Copies of n strings (NULL: "") in one allocation: n + 1 pointers, the
+ * last NULL, then the bytes.  Freed with one free(); a row or an output
+ * row is a malloc instead of one for each of its fields.
+ */
+static char **
+fields_dup(int n, const char *const *src)
+{
+	size_t bytes = 0, l;
+	char **f, *p;
+	int k;
+
+	for (k = 0; k < n; k++)
+		bytes += strlen(src[k] ? src[k] : "") + 1;
+	f = xmalloc((size_t)(n + 1) * sizeof *f + bytes);
+	p = (char *)(f + n + 1);
+	for (k = 0; k < n; k++) {
+		l = strlen(src[k] ? src[k] : "") + 1;
+		memcpy(p, src[k] ? src[k] : "", l);
+		f[k] = p;
+		p += l;
+	}
+	f[n] = NULL;
+	return f;
+}
+
+/* Room for n field pointers, for gathering a row before fields_dup. */
+static const char **
+scratch(struct stage *s, int n)
+{
+	grow(&s->fscratch, &s->capfscratch, (size_t)n + 1,
+	    sizeof *s->fscratch);
+	memset(s->fscratch, 0, ((size_t)n + 1) * sizeof *s->fscratch);
+	return s->fscratch;
+}
 
 static void
 die3(struct stage *s, const char *msg)
@@ -112,11 +149,39 @@ stage_open(struct stage *s, struct opts *o, const char *tool, uint64_t own,
 	s->p.day = o->day;
 }
 
+/*
+ * A pipe between two stages holds 64 KiB, a few hundred rows: a stage
+ * that gets ahead waits in write(2) for the next one, and the next one
+ * reads its rows a few hundred at a time, a lock, a catch-up and an
+ * fsync for each batch.  A larger pipe lets batches grow towards
+ * STAGE_BATCH.  (Linux; where it cannot be had, the pipe stays as is.)
+ */
+int
+stage_widen_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat sb;
+	int n;
+
+	if (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))
+		return 0;
+	if ((n = fcntl(fd, F_GETPIPE_SZ)) >= 0 && n < STAGE_PIPE &&
+	    fcntl(fd, F_SETPIPE_SZ, STAGE_PIPE) >= 0)
+		n = fcntl(fd, F_GETPIPE_SZ);
+	return n > 0 ? n : 0;
+#else
+	(void)fd;
+	return 0;
+#endif
+}
+
 static void
 setup_output(struct stage *s)
 {
 	int i, c, n = 0;
 	const char **names;
+
+	stage_widen_pipe(1);
 
 	s->out_in = xcalloc((size_t)(s->nin + NCOL + s->nextra),
 	    sizeof *s->out_in);
@@ -316,13 +381,9 @@ static void
 free_rows(struct stage *s)
 {
 	size_t i;
-	int k;
 
-	for (i = 0; i < s->nrows; i++) {
-		for (k = 0; k < s->nin; k++)
-			free(s->rows[i].f[k]);
+	for (i = 0; i < s->nrows; i++)
 		free(s->rows[i].f);
-	}
 	s->nrows = 0;
 }
 
@@ -367,6 +428,7 @@ static int
 read_row(struct stage *s)
 {
 	struct row *r;
+	const char **fv;
 	int rc, k;
 
 	rc = rec_next(s->in);
@@ -391,19 +453,16 @@ read_row(struct stage *s)
 	grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
 	r = &s->rows[s->nrows++];
 	r->line = rec_lineno(s->in);
-	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
+	fv = scratch(s, s->nin);
 	for (k = 0; k < s->nin; k++)
-		r->f[k] = xstrdup(rec_field(s->in, k));
+		fv[k] = rec_field(s->in, k);
+	r->f = fields_dup(s->nin, fv);
 	return 1;
 }
 
 static void
 free_row(struct stage *s, struct row *r)
 {
-	int k;
-
-	for (k = 0; k < s->nin; k++)
-		free(r->f[k]);
 	free(r->f);
 }
 
@@ -505,15 +564,16 @@ void
 stage_add_row(struct stage *s, const char *const *vals, int arg)
 {
 	struct row *r;
+	const char **f = scratch(s, s->nin);
 	int k;
 
 	grow(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows);
 	r = &s->rows[s->nrows++];
 	r->line = -arg;
-	r->f = xcalloc((size_t)s->nin + 1, sizeof *r->f);
 	for (k = 0; k < NCOL; k++)
 		if (s->canon_in[k] >= 0)
-			r->f[s->canon_in[k]] = xstrdup(vals[k] ? vals[k] : "");
+			f[s->canon_in[k]] = vals[k];
+	r->f = fields_dup(s->nin, f);
 }
 
 void
@@ -525,12 +585,10 @@ stage_ditem_vals(struct stage *s, uint64_t dno, const struct ditem *di,
 	struct order *o = state_order(st, di->order);
 	struct oitem *oi = state_oitem(st, di->order, di->order_item);
 
-	snprintf(t->order, sizeof t->order, "%llu",
-	    (unsigned long long)di->order);
-	snprintf(t->order_item, sizeof t->order_item, "%d", di->order_item);
-	snprintf(t->delivery, sizeof t->delivery, "%llu",
-	    (unsigned long long)dno);
-	snprintf(t->delivery_item, sizeof t->delivery_item, "%d", di->item);
+	fmt_u64(di->order, t->order);
+	fmt_int(di->order_item, t->order_item);
+	fmt_u64(dno, t->delivery);
+	fmt_int(di->item, t->delivery_item);
 	v[C_FLOW] = flow_name(d->flow);
 	v[C_ORDER] = t->order;
 	v[C_ORDER_ITEM] = t->order_item;
@@ -666,13 +724,9 @@ static void
 free_pend(struct stage *s, size_t from)
 {
 	size_t i;
-	int k;
 
-	for (i = from; i < s->npend; i++) {
-		for (k = 0; k < s->nout; k++)
-			free(s->pend[i].v[k]);
+	for (i = from; i < s->npend; i++)
 		free(s->pend[i].v);
-	}
 	s->npend = from;
 }
 
@@ -739,11 +793,11 @@ stage_emit_x(struct stage *s, const struct row *src,
     const char *const *vals, const char *const *xvals)
 {
 	struct pend *p;
+	const char **f = scratch(s, s->nout);
 	int k;
 
 	grow(&s->pend, &s->cappend, s->npend + 1, sizeof *s->pend);
 	p = &s->pend[s->npend++];
-	p->v = xcalloc((size_t)s->nout, sizeof *p->v);
 	for (k = 0; k < s->nout; k++) {
 		const char *v = NULL;
 
@@ -753,8 +807,9 @@ stage_emit_x(struct stage *s, const struct row *src,
 			v = xvals ? xvals[-2 - s->out_canon[k]] : "";
 		else if (s->out_in[k] >= 0 && src)
 			v = src->f[s->out_in[k]];
-		p->v[k] = xstrdup(v ? v : "");
+		f[k] = v;
 	}
+	p->v = fields_dup(s->nout, f);
 }
 
 void
@@ -787,12 +842,10 @@ stage_free(struct stage *s)
 
 	free_rows(s);
 	free(s->rows);
-	for (i = 0; i < s->ncarry; i++) {
-		for (k = 0; k < s->nin; k++)
-			free(s->carry[i].f[k]);
+	for (i = 0; i < s->ncarry; i++)
 		free(s->carry[i].f);
-	}
 	free(s->carry);
+	free(s->fscratch);
 	free_pend(s, 0);
 	free(s->pend);
 	for (k = 0; k < s->nin; k++)
@@ -804,6 +857,7 @@ stage_free(struct stage *s)
 	buf_free(&s->wherebuf);
 	buf_free(&s->p.why);
 	buf_free(&s->p.note);
+	buf_free(&s->p.line);
 	state_free(&s->st);
 	master_free(&s->m);
 	journal_close(&s->j);

@@ -32,6 +32,7 @@ enum col {
 extern const char *const col_names[NCOL];
 
 #define STAGE_BATCH 2000	/* rows read before a group commit */
+#define STAGE_PIPE (1024 * 1024)	/* bytes a pipe to stdout may hold */
 
 /* One input row, copied. */
 struct row {
@@ -85,6 +86,8 @@ struct stage {
 
 	struct pend *pend;
 	size_t npend, cappend, pend_mark;
+	const char **fscratch;	/* a row's fields, gathered to be copied */
+	size_t capfscratch;
 	size_t tx_mark;
 	int ndocs;		/* documents in the open transaction */
 	int status;		/* exit status so far */
@@ -225,6 +228,11 @@ int stage_check_files(struct stage *s, int argc, char **argv);
  * at a time; close the stage and return the exit status. */
 int stage_files(struct stage *s, int argc, char **argv,
     void (*batch)(struct stage *));
+
+/* Let the pipe on fd hold STAGE_PIPE bytes where the system allows, so
+ * that stages pass each other larger batches.  Returns the bytes it
+ * holds then, 0 when fd is no pipe or its size is unknown. */
+int stage_widen_pipe(int fd);
 
 /* Close input and output; returns the exit status. */
 int stage_close(struct stage *s);

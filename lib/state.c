@@ -1169,33 +1169,44 @@ apply_delete(struct state *s, const struct jrec *r, struct buf *why)
 	return 0;
 }
 
-/* Widen the range of ser[] that holds material's serials to take i. */
+/*
+ * Append serial i to the chain of material's serials.  Batch and serial
+ * determination walk the chain, which holds that material's serials
+ * alone; serials of one material received at different times lie far
+ * apart in ser[], with every other material's in between.
+ */
 static void
-serial_range_add(struct state *s, sid material, size_t i)
+serial_chain_add(struct state *s, sid material, size_t i)
 {
 	uint32_t k[1] = { material };
 	int added;
 	struct ientry *e = imap_put(&s->matser, k, 1, &added);
-	size_t x = (size_t)(e - s->matser.e);
+	size_t x = (size_t)(e - s->matser.e), last = (size_t)e->idx;
 
-	if (added || (uint64_t)e->v > i)
-		SET(s, T_MATSER, x, s->matser.e[x].v, (int64_t)i);
-	if (added || s->matser.e[x].idx < i + 1)
-		SET(s, T_MATSER, x, s->matser.e[x].idx, (uint64_t)(i + 1));
+	if (added || last == 0 || last > s->nser)
+		SET(s, T_MATSER, x, s->matser.e[x].v, (int64_t)(i + 1));
+	else
+		SET(s, T_SER, last - 1, s->ser[last - 1].next,
+		    (uint32_t)(i + 1));
+	SET(s, T_MATSER, x, s->matser.e[x].idx, (uint64_t)(i + 1));
 }
 
-void
-state_serial_range(struct state *s, sid material, size_t *from, size_t *to)
+size_t
+state_serial_first(struct state *s, sid material)
 {
 	uint32_t k[1] = { material };
 	struct ientry *e = imap_get(&s->matser, k, 1);
 
-	*from = e ? (size_t)e->v : 0;
-	*to = e ? (size_t)e->idx : 0;
-	if (*to > s->nser)
-		*to = s->nser;
-	if (*from > *to)
-		*from = *to;
+	/* (The cache's sections are trusted as written, yet bounded.) */
+	return e && e->v > 0 && (size_t)e->v <= s->nser ? (size_t)e->v : 0;
+}
+
+size_t
+state_serial_next(const struct state *s, size_t i)
+{
+	size_t n = s->ser[i - 1].next;
+
+	return n > i && n <= s->nser ? n : 0;
 }
 
 /* Is serial x where a flow's goods come from, for delivery item di? */
@@ -1359,7 +1370,7 @@ move_serials(struct state *s, const struct mvt_rule *ru, const char *list,
 				SET(s, T_SERIX, (size_t)(me - s->serix.e),
 				    me->idx, (uint64_t)s->nser);
 				s->nser++;
-				serial_range_add(s, material, me->idx);
+				serial_chain_add(s, material, me->idx);
 			}
 		} else if (x == NULL || !serial_at(s, x, ru->from, plant, sloc,
 		    customer) || x->batch != batch) {

@@ -26,7 +26,7 @@ typedef uint32_t sid;		/* an interned string; 0 is "" */
  * another version is ignored.  Raise it with any change to what a field or
  * key holds, even when no size changes.
  */
-#define STATE_VERSION 11
+#define STATE_VERSION 12
 #define SID_ALL 0xffffffffu	/* the "all batches" total of a stock key */
 
 enum flow { FL_NONE, FL_FILLUP, FL_ISSUE, FL_PICKUP, FL_RETURN };
@@ -114,6 +114,8 @@ struct payment {
 struct serial {
 	sid material, serial, batch, plant, sloc, customer;
 	int place;
+	uint32_t next;			/* 1 + index of the material's next
+					 * serial in ser, 0: the last */
 	uint64_t matdoc, reserved;	/* reserved: picked for a delivery */
 	uint64_t ordered;		/* named by this open order */
 	long date;
@@ -176,7 +178,9 @@ struct state {
 	struct imap issue_cost;	/* plant, customer, material, batch -> cost */
 	struct imap ordpo;	/* customer, flow, po -> order */
 	struct imap payref;	/* customer, ref -> payment document */
-	struct imap matser;	/* material -> its serials lie in ser[v, idx) */
+	struct imap matser;	/* material -> 1 + index in ser of its first
+				 * serial (v) and of its last (idx): the
+				 * ends of the chain through serial.next */
 	struct imap links;	/* document flow: kind, from (2 words), seq
 				 * -> to; seq LINK_COUNT -> how many */
 	int64_t *received;	/* per material sid: 561 in less 562 out */
@@ -264,9 +268,11 @@ struct matdoc *state_matdoc(struct state *s, uint64_t no);
 struct billing *state_billing(struct state *s, uint64_t no);
 struct payment *state_payment(struct state *s, uint64_t no);
 struct serial *state_serial(struct state *s, sid material, sid serial);
-/* The range of s->ser that holds every serial of material: [*from, *to). */
-void state_serial_range(struct state *s, sid material, size_t *from,
-    size_t *to);
+/* The serials of material, in the order they were received: 1 + the
+ * index in s->ser of the first, 0 when it has none; state_serial_next
+ * gives the one after (0: no more). */
+size_t state_serial_first(struct state *s, sid material);
+size_t state_serial_next(const struct state *s, size_t i);
 /* Items of delivery d not picked yet. */
 size_t delivery_unpicked(const struct state *s, const struct delivery *d);
 /* An item of an order or delivery; NULL when there is none. */

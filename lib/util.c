@@ -84,9 +84,10 @@ grow(void *pp, size_t *cap, size_t need, size_t sz)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
-	grow(&b->s, &b->cap, b->len + n + 1, 1);
+	if (b->len + n + 1 > b->cap)
+		grow(&b->s, &b->cap, b->len + n + 1, 1);
 	if (n)
 		memcpy(b->s + b->len, p, n);
 	b->len += n;
@@ -100,11 +101,11 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
-buf_addc(struct buf *b, int c)
+buf_addc_slow(struct buf *b, int c)
 {
 	char ch = (char)c;
 
-	buf_add(b, &ch, 1);
+	buf_add_slow(b, &ch, 1);
 }
 
 void
@@ -113,16 +114,51 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Format into the room there is; only what does not fit is
+	 * formatted again, after growing. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0,
+	    fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		if (b->s)
+			b->s[b->len] = '\0';
 		return;
-	grow(&b->s, &b->cap, b->len + (size_t)n + 1, 1);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if (b->len + (size_t)n + 1 > b->cap) {
+		grow(&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
+}
+
+char *
+fmt_u64(uint64_t v, char *b)
+{
+	char t[20];
+	int n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		b[i] = t[n - 1 - i];
+	b[n] = '\0';
+	return b;
+}
+
+char *
+fmt_int(int v, char *b)
+{
+	if (v < 0) {
+		b[0] = '-';
+		fmt_u64((uint64_t)0 - (uint64_t)(int64_t)v, b + 1);
+		return b;
+	}
+	return fmt_u64((uint64_t)v, b);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CS_VERSION "0.1"
 
@@ -26,9 +27,35 @@ struct buf {
 	char *s;
 	size_t len, cap;
 };
-void buf_add(struct buf *b, const void *p, size_t n);
+void buf_add_slow(struct buf *b, const void *p, size_t n);
+/* Append n bytes: inline when they fit, since the CSV reader adds every
+ * field of every row this way. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		buf_add_slow(b, p, n);
+		return;
+	}
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, int c);
+void buf_addc_slow(struct buf *b, int c);
+/* One byte: inline, since the journal's and the CSV writer's escaping
+ * loops add a byte at a time. */
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap) {
+		buf_addc_slow(b, c);
+		return;
+	}
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
@@ -69,6 +96,12 @@ void key_build(struct buf *b, int nparts, ...);
 /* The next word of a space-separated list at *p into w (reset first),
  * advancing *p: 1, or 0 when the list has no more words. */
 int next_word(const char **p, struct buf *w);
+
+/* v in decimal into b (at least 21 bytes, 12 for an int); returns b.
+ * Document and item numbers go into every record and output row, and
+ * snprintf is slow for them. */
+char *fmt_u64(uint64_t v, char *b);
+char *fmt_int(int v, char *b);
 
 /* Natural order of serials and batches: digit runs compare by value. */
 int natcmp(const char *a, const char *b);

@@ -1107,10 +1107,78 @@ test_postings(void)
 	buf_free(&r.tx);
 	buf_free(&r.p.why);
 	buf_free(&r.p.note);
+	buf_free(&r.p.line);
 }
 
 /* Records of the wrong shape are refused before any field is read (a
  * fuzzer once found a short M record read past its end). */
+/* The serials of material along its chain, space-separated, into b. */
+static const char *
+chain(struct state *s, const char *material, struct buf *b)
+{
+	size_t i;
+
+	buf_reset(b);
+	buf_add(b, "", 0);
+	for (i = state_serial_first(s, state_find(s, material)); i;
+	    i = state_serial_next(s, i))
+		buf_printf(b, "%s%s", b->len ? " " : "",
+		    state_str(s, s->ser[i - 1].serial));
+	return b->s;
+}
+
+/* A material's serials form a chain of their own in receipt order, also
+ * when other materials' serials were received in between, and a receipt
+ * that fails leaves the chain as it was. */
+static void
+test_serial_chain(void)
+{
+	struct run r;
+	struct state *s = &r.st;
+	struct buf b = { 0 };
+	char err[REC_ERRSZ];
+	uint64_t md = 0;
+
+	memset(&r, 0, sizeof r);
+	if (master_load(&r.m, CS_SAMPLE, err) < 0) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+	state_init(s);
+	r.p.st = s;
+	r.p.m = &r.m;
+	r.p.tx = &r.tx;
+	snprintf(r.p.date, sizeof r.p.date, "%s", DATE);
+	r.p.day = date_days(DATE);
+
+	is_str(chain(s, "H20", &b), "", "no serials: an empty chain");
+	is_int(initial(&r, "H20", "", "H20-0001 H20-0002", "2", &md), 0,
+	    "H20 2 received");
+	is_int(initial(&r, "F126", "F126-B1", "F126-0001", "1", &md), 0,
+	    "F126 1 received in between");
+	is_int(initial(&r, "H20", "", "H20-0003", "1", &md), 0,
+	    "H20 1 more received");
+	is_str(chain(s, "H20", &b), "H20-0001 H20-0002 H20-0003",
+	    "H20's chain: its three serials in receipt order, F126's not");
+	is_str(chain(s, "F126", &b), "F126-0001", "F126's chain: its one");
+	is_int(initial(&r, "H20", "", "H20-0004 H20-0001", "2", &md), -1,
+	    "H20-0004 with H20-0001 again: refused");
+	is_str(chain(s, "H20", &b), "H20-0001 H20-0002 H20-0003",
+	    "the refused receipt leaves H20's chain as it was");
+	is_int(initial(&r, "H20", "", "H20-0005", "1", &md), 0,
+	    "H20-0005 received after the refusal");
+	is_str(chain(s, "H20", &b), "H20-0001 H20-0002 H20-0003 H20-0005",
+	    "the chain goes on from where it was");
+
+	buf_free(&b);
+	state_free(s);
+	master_free(&r.m);
+	buf_free(&r.tx);
+	buf_free(&r.p.why);
+	buf_free(&r.p.note);
+	buf_free(&r.p.line);
+}
+
 static void
 test_shapes(void)
 {
@@ -1156,5 +1224,6 @@ main(void)
 	test_delivery_records();
 	test_accounting();
 	test_postings();
+	test_serial_chain();
 	return tap_done();
 }
