@@ -96,6 +96,12 @@ is "$(ls -l "$CS_DIR/journal-2024.gz" | cut -c1-10)" "-rw-------" \
     "the segment is 0600"
 is "$(ls -l "$J" | cut -c1-10)" "-rw-------" "the new journal is 0600"
 is "$(ls -a "$CS_DIR" | grep -c '^\.journal')" 0 "no temporary file left"
+# The archive wrote the cache for the shortened journal: with the segment
+# out of the way, a tool still starts.
+mv "$CS_DIR/journal-2024.gz" "$T/"
+run cs-stock -s
+is "$rc" 0 "the archive wrote the cache: no segment needed to start"
+mv "$T/journal-2024.gz" "$CS_DIR/"
 reports a2024
 same full a2024 "after 2024, warm"
 is "$(CS_NOCACHE=1 cs-stock | cksum)" "$(cksum <"$T/full.stock")" \
