@@ -13,7 +13,13 @@
 # - the fill-up pipeline cs-order | cs-deliver | cs-pick | cs-issue of P/10
 #   and P items on a fresh data directory, and of P/10 items on top of the
 #   short and the large history;
-# - peak memory (max RSS, /usr/bin/time) of each.
+# - peak memory (max RSS, /usr/bin/time) of each;
+# - the cold scan once more on a journal CS_BENCH_SCALE times as long (the
+#   large history written that many times over by tests/bench/scale.c,
+#   customers renamed in each copy): the generator cannot make ten million
+#   movements in a bench's time, and the scan of movements is what this
+#   measures.  Such a journal is no valid history (document numbers
+#   repeat), so only the cold overview, the floor and mawk run on it.
 #
 # Histories are made by tests/bench/gen.sh through the tools themselves
 # and kept in build/bench/ by their size, so a second run measures at
@@ -29,6 +35,8 @@
 #                    history (default 1800); short of N it stops, and the
 #                    table says what it reached
 #   CS_BENCH_GEN_BIN the tools that generate (default: BINDIR)
+#   CS_BENCH_SCALE   copies of the large history for the longest cold scan
+#                    (default 10; 1 leaves it out)
 #   CS_BENCH_DIR     where data is kept (default build/bench)
 # Times are the fastest of three runs (hyperfine when installed, else
 # date), a single run when one takes a minute or more; machines are noisy,
@@ -42,6 +50,7 @@ NW=${CS_BENCH_WARM:-10000}
 P=${CS_BENCH_PIPE:-100000}
 PS=$((P / 10))
 budget=${CS_BENCH_BUDGET:-1800}
+K=${CS_BENCH_SCALE:-10}
 genbin=${CS_BENCH_GEN_BIN:-$bin}
 B=${CS_BENCH_DIR:-build/bench}
 mkdir -p "$B"
@@ -273,6 +282,30 @@ fi
 # print nothing).
 renew_cache() { CS_CACHE_MIN=0 cs-stock -d "$1" -s -m '=' >/dev/null; }
 
+# --- the cold scan of a journal K times the large history ----------------
+NX=0
+if [ "$K" -gt 1 ]; then
+	xl=$big/x$K
+	src=$(wc -c <"$big/data/journal")
+	if [ "$(cat "$xl/src" 2>/dev/null)" != "$src" ]; then
+		xneed=$((src / 1048576 * K * 13 / 10))
+		free=$(df -Pm "$B" | awk 'NR == 2 { print $4 }')
+		[ "$free" -gt "$xneed" ] || { say "bench: $xneed MB needed for CS_BENCH_SCALE=$K"; exit 2; }
+		say "bench: the large history $K times over, for the longest cold scan"
+		rm -rf "$xl"; mkdir -p "$xl/data"
+		cp "$big/data/"*.csv "$xl/data/"
+		$cc -O2 -o "$B/scale" "$here/bench/scale.c" -lz
+		"$B/scale" "$K" <"$big/data/journal" >"$xl/data/journal"
+		echo "$src" >"$xl/src"
+	fi
+	export_csv "$xl"
+	NX=$((NB * K))
+	run floor_xl "$B/floor" "$xl/data/journal"
+	run cold_xl env CS_NOCACHE=1 cs-stock -d "$xl/data"
+	have mawk && run mawk_xl mawk -f "$B/agg.awk" "$xl/m.csv"
+	rm -f "$B/out.cold_xl" "$B/out.mawk_xl"
+fi
+
 # --- warm start ----------------------------------------------------------
 for sz in warm big; do
 	eval d=\$$sz
@@ -408,6 +441,18 @@ for sz in small big; do
 	[ -f "$d/m.db.ms" ] && row "sqlite3 import (once)" \
 	    "$(awk -v t="$(cat "$d/m.db.ms")" 'BEGIN { printf "%.3f", t / 1000 }')" "" "" "" "" ""
 done
+if [ "$NX" -gt 0 ]; then
+	echo
+	echo "== cold full scan of $(human $NX) movements: the large history $K times over (customers renamed in each copy), journal $(mb "$xl/data/journal"), CSV $(mb "$xl/m.csv")"
+	row "" "wall s" "cpu s" "max RSS" "ratio" target result
+	line "read() floor, journal" floor_xl
+	line "cs-stock, CS_NOCACHE=1" cold_xl \
+	    "$(x "$(val T cold_xl)" "$(val T floor_xl)")/$(x "$(val C cold_xl)" "$(val C floor_xl)") floor" \
+	    "<= 3x floor" "$(both cold_xl floor_xl le 3)"
+	[ -n "$(val T mawk_xl)" ] && line "mawk" mawk_xl \
+	    "$(x "$(val T mawk_xl)" "$(val T cold_xl)")/$(x "$(val C mawk_xl)" "$(val C cold_xl)") cs-stock" \
+	    ">= 5x cs-stock" "$(both mawk_xl cold_xl ge 5)"
+fi
 echo
 echo "== memory of the cold scan"
 row "" "" "" "max RSS" "ratio" target result
@@ -416,6 +461,13 @@ row "cs-stock $(human $NB) / $(human $NSa)" "" "" "$(val M cold_big) MB" \
     "$(verdict "$(val M cold_big)" "$(val M cold_small)" le 1.999)"
 row "cs-stock $(human $NB)" "" "" "$(val M cold_big) MB" "" "< 500 MB" \
     "$(verdict "$(val M cold_big)" 500 le 0.999)"
+if [ "$NX" -gt 0 ]; then
+	row "cs-stock $(human $NX) / $(human $NB)" "" "" "$(val M cold_xl) MB" \
+	    "$(x "$(val M cold_xl)" "$(val M cold_big)")" "< 2x" \
+	    "$(verdict "$(val M cold_xl)" "$(val M cold_big)" le 1.999)"
+	row "cs-stock $(human $NX)" "" "" "$(val M cold_xl) MB" "" "< 500 MB" \
+	    "$(verdict "$(val M cold_xl)" 500 le 0.999)"
+fi
 echo
 echo "== warm start, journal.cache current"
 row "" "wall s" "cpu s" "max RSS" "ratio" target result
