@@ -517,6 +517,36 @@ struct run {
 	size_t mark;
 };
 
+/* A run on the sample master data and an empty state, posting on DATE. */
+static void
+run_init(struct run *r)
+{
+	char err[REC_ERRSZ];
+
+	memset(r, 0, sizeof *r);
+	if (master_load(&r->m, CS_SAMPLE, err) < 0) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+	state_init(&r->st);
+	r->p.st = &r->st;
+	r->p.m = &r->m;
+	r->p.tx = &r->tx;
+	snprintf(r->p.date, sizeof r->p.date, "%s", DATE);
+	r->p.day = date_days(DATE);
+}
+
+static void
+run_free(struct run *r)
+{
+	state_free(&r->st);
+	master_free(&r->m);
+	buf_free(&r->tx);
+	buf_free(&r->p.why);
+	buf_free(&r->p.note);
+	buf_free(&r->p.line);
+}
+
 static void
 run_begin(struct run *r)
 {
@@ -702,24 +732,13 @@ test_postings(void)
 {
 	struct run r;
 	struct state *s = &r.st;
-	char err[REC_ERRSZ];
 	uint64_t md = 0, ono = 0, dno = 0, bno = 0, idno = 0;
 	int shorts = -1;
 	struct snap x;
 	static const char *h20s = "H20-0001 H20-0002 H20-0003 H20-0004 "
 	    "H20-0005";
 
-	memset(&r, 0, sizeof r);
-	if (master_load(&r.m, CS_SAMPLE, err) < 0) {
-		printf("Bail out! %s\n", err);
-		exit(1);
-	}
-	state_init(s);
-	r.p.st = s;
-	r.p.m = &r.m;
-	r.p.tx = &r.tx;
-	snprintf(r.p.date, sizeof r.p.date, "%s", DATE);
-	r.p.day = date_days(DATE);
+	run_init(&r);
 
 	/* Initial entries 561. */
 	is_int(initial(&r, "H11", "", "", "100", &md), 0, "post_initial H11 100");
@@ -1102,16 +1121,9 @@ test_postings(void)
 		buf_free(&why);
 	}
 
-	state_free(s);
-	master_free(&r.m);
-	buf_free(&r.tx);
-	buf_free(&r.p.why);
-	buf_free(&r.p.note);
-	buf_free(&r.p.line);
+	run_free(&r);
 }
 
-/* Records of the wrong shape are refused before any field is read (a
- * fuzzer once found a short M record read past its end). */
 /* The serials of material along its chain, space-separated, into b. */
 static const char *
 chain(struct state *s, const char *material, struct buf *b)
@@ -1136,20 +1148,9 @@ test_serial_chain(void)
 	struct run r;
 	struct state *s = &r.st;
 	struct buf b = { 0 };
-	char err[REC_ERRSZ];
 	uint64_t md = 0;
 
-	memset(&r, 0, sizeof r);
-	if (master_load(&r.m, CS_SAMPLE, err) < 0) {
-		printf("Bail out! %s\n", err);
-		exit(1);
-	}
-	state_init(s);
-	r.p.st = s;
-	r.p.m = &r.m;
-	r.p.tx = &r.tx;
-	snprintf(r.p.date, sizeof r.p.date, "%s", DATE);
-	r.p.day = date_days(DATE);
+	run_init(&r);
 
 	is_str(chain(s, "H20", &b), "", "no serials: an empty chain");
 	is_int(initial(&r, "H20", "", "H20-0001 H20-0002", "2", &md), 0,
@@ -1171,14 +1172,11 @@ test_serial_chain(void)
 	    "the chain goes on from where it was");
 
 	buf_free(&b);
-	state_free(s);
-	master_free(&r.m);
-	buf_free(&r.tx);
-	buf_free(&r.p.why);
-	buf_free(&r.p.note);
-	buf_free(&r.p.line);
+	run_free(&r);
 }
 
+/* Records of the wrong shape are refused before any field is read (a
+ * fuzzer once found a short M record read past its end). */
 static void
 test_shapes(void)
 {
