@@ -320,9 +320,10 @@ journal_archive(struct journal *j, int year, struct archive_res *r,
 		snprintf(err, JERRSZ, "%s: not locked for writing", j->path);
 		return -1;
 	}
-	buf_printf(&name, ".journal-%04d.gz", year);
+	buf_printf(&name, ".journal-%04d.gz.", year);
 	unlink_stale(j->dir, name.s);
 	unlink_stale(j->dir, ".journal.");
+	name.s[--name.len] = '\0';	/* create_tmp adds ".PID" */
 	snprintf(r->path, sizeof r->path, "%s/journal-%04d.gz", j->dir, year);
 	if ((n = journal_segments(j, &g, err)) < 0)
 		goto out;
