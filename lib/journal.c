@@ -444,6 +444,7 @@ struct src {
 	off_t size;		/* read no further (segments: no limit) */
 	off_t *end;		/* end of the last good transaction */
 	int stopped;		/* the scan reached j->limit_txn */
+	uint64_t last;		/* the last transaction it committed */
 };
 
 static ssize_t
@@ -595,6 +596,7 @@ scan_src(struct journal *j, struct src *x, jrec_fn fn, void *ctx, char *err)
 				}
 				j->scanned += loff + (off_t)ll - txoff;
 				*x->end = loff + (off_t)ll;
+				x->last = txn;
 				expect = txn + 1;
 				intx = 0;
 			} else if (l[0] == 'B' && l[1] == '\t')
@@ -743,7 +745,9 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 {
 	struct src x;
 	struct stat sb;
-	int rc;
+	uint64_t had;
+	int64_t base = 0;
+	int rc, from0;
 
 	j->torn = 0;
 	if (j->end == 0 && (rc = scan_segments(j, fn, ctx, err)) < 0)
@@ -767,7 +771,24 @@ journal_scan(struct journal *j, jrec_fn fn, void *ctx, char *err)
 		    j->path);
 		return -1;
 	}
-	return scan_src(j, &x, fn, ctx, err);
+	from0 = j->end == 0;
+	had = j->txn;
+	if ((rc = scan_src(j, &x, fn, ctx, err)) < 0 || !from0 || had == 0 ||
+	    x.stopped)
+		return rc;
+	/* Read from its start with a state that stood at transaction had
+	 * (a journal replaced under a running tool, a cache of an empty
+	 * journal): the journal must reach that far, or, empty, follow the
+	 * segments that end there. */
+	if (x.last == 0 && (base = journal_base(j, err)) < 0)
+		return -1;
+	if (x.last ? x.last < had : (uint64_t)base != had) {
+		snprintf(err, JERRSZ, "%s: ends at transaction %" PRIu64
+		    ", before transaction %" PRIu64 " read before",
+		    j->path, x.last ? x.last : (uint64_t)base, had);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -268,4 +268,27 @@ zcat "$CS_DIR/journal-2025.gz" | cat - "$J" | awk -F'\t' '$1 == "B" { n++; last 
 is "$(cut -d' ' -f1 "$T/count")" "$(cut -d' ' -f2 "$T/count")" \
     "... segment and journal: every transaction once, none missing"
 
+# --- a journal replaced by an older copy under a running writer -------------
+# Whoever puts back an old journal while a pipeline runs: the writer finds
+# the journal behind the state it has and stops, appending nothing.
+fresh
+cp "$T/full" "$J"
+{
+	printf 'flow,customer,material,qty,po\n'
+	printf 'fillup,100002,H11,1,Y-1\n'
+	printf 'fillup,100002,H11,2,Y-2\n'
+	i=0
+	while [ "$(grep -c '^B' "$J")" -lt 19 ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cp "$T/full" "$CS_DIR/journal.old"
+	mv "$CS_DIR/journal.old" "$J"
+	printf 'fillup,100002,H11,3,Y-3\n'
+} | cs-order >"$T/y.csv" 2>"$T/y.err"
+is "$?" 3 "an older journal put back under a writer: exit 3"
+like "$(cat "$T/y.err")" "ends at transaction 18, before transaction 19 read before" \
+    "... saying the journal is behind"
+is "$(cmp "$J" "$T/full" && echo same)" same "... and appending nothing to it"
+
 done_testing
