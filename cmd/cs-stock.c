@@ -121,10 +121,10 @@ ser_cmp(const void *a, const void *b)
 static int
 serials(struct stage *s, const char *cust, const char *mat)
 {
-	static const char *cols[] = { "material", "serial", "batch", "place",
-	    "plant", "sloc", "customer", "matdoc", "date" };
 	struct state *st = &s->st;
-	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 9, cols);
+	int nc;
+	const char *const *cols = report_cols(REP_SERIALS_AT, &nc);
+	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, nc, cols);
 	struct serial **l = xcalloc(st->nser + 1, sizeof *l);
 	size_t n = 0, i;
 
@@ -141,22 +141,11 @@ serials(struct stage *s, const char *cust, const char *mat)
 	if (n > 1)
 		qsort(l, n, sizeof *l, ser_cmp);
 	for (i = 0; i < n; i++) {
-		struct serial *x = l[i];
-		char mb[24], db[11];
-		const char *v[9];
+		const struct serial *x = l[i];
 
-		snprintf(mb, sizeof mb, "%llu", (unsigned long long)x->matdoc);
-		date_fmt(x->date, db);
-		v[0] = state_str(st, x->material);
-		v[1] = state_str(st, x->serial);
-		v[2] = state_str(st, x->batch);
-		v[3] = place_name(x->place);
-		v[4] = state_str(st, x->plant);
-		v[5] = state_str(st, x->sloc);
-		v[6] = state_str(st, x->customer);
-		v[7] = mb;
-		v[8] = db;
-		out_row(out, v);
+		report_serial_row(out, st, x->material, x->serial, x->batch,
+		    x->place, x->plant, x->sloc, x->customer, x->matdoc,
+		    x->date);
 	}
 	free(l);
 	return finish(s, out, 0);

@@ -425,10 +425,7 @@ value_fmt(const struct material *m, int64_t qty, char *b)
 static const char *
 u64_fmt(uint64_t v, char b[24])
 {
-	if (v == 0)
-		return "";
-	snprintf(b, 24, "%llu", (unsigned long long)v);
-	return b;
+	return v ? fmt_u64(v, b) : "";
 }
 
 /* --- stock at a date -------------------------------------------------- */
@@ -822,24 +819,35 @@ report_serials_at(struct stage *s, const struct report_args *a,
 		qsort(l, n, sizeof *l, serial_cmp);
 	for (i = 0; i < n; i++) {
 		const struct serial_at *x = l[i];
-		char mb[24], db[11];
-		const char *v[9];
 
-		date_fmt(x->day, db);
-		v[0] = state_str(st, x->material);
-		v[1] = state_str(st, x->serial);
-		v[2] = state_str(st, x->batch);
-		v[3] = place_name(x->place);
-		v[4] = state_str(st, x->plant);
-		v[5] = state_str(st, x->sloc);
-		v[6] = state_str(st, x->customer);
-		v[7] = u64_fmt(x->matdoc, mb);
-		v[8] = db;
-		out_row(out, v);
+		report_serial_row(out, st, x->material, x->serial, x->batch,
+		    x->place, x->plant, x->sloc, x->customer, x->matdoc,
+		    x->day);
 	}
 	free(l);
 	serials_free(&t);
 	return 0;
+}
+
+void
+report_serial_row(struct out *out, const struct state *st, sid material,
+    sid serial, sid batch, int place, sid plant, sid sloc, sid customer,
+    uint64_t matdoc, long day)
+{
+	char mb[24], db[11];
+	const char *v[N(serial_cols)];
+
+	date_fmt(day, db);
+	v[0] = state_str(st, material);
+	v[1] = state_str(st, serial);
+	v[2] = state_str(st, batch);
+	v[3] = place_name(place);
+	v[4] = state_str(st, plant);
+	v[5] = state_str(st, sloc);
+	v[6] = state_str(st, customer);
+	v[7] = u64_fmt(matdoc, mb);
+	v[8] = db;
+	out_row(out, v);
 }
 
 /* --- material document list ------------------------------------------- */

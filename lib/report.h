@@ -66,6 +66,14 @@ const char *const *report_cols(enum report r, int *ncols);
 void report_stock_rows(struct stage *s, struct ientry **l, size_t n,
     struct out *out);
 
+/*
+ * Write one serial row in the columns of report_cols(REP_SERIALS_AT), for
+ * cs-stock -s (from the state) and -s --at (from a scan) alike.
+ */
+void report_serial_row(struct out *out, const struct state *st,
+    sid material, sid serial, sid batch, int place, sid plant, sid sloc,
+    sid customer, uint64_t matdoc, long day);
+
 int report_run(struct stage *s, enum report r, const struct report_args *a,
     struct out *out, char *err);
 
