@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "archive.h"
 
 #define CHUNK (1 << 20)
+#define TMP_JOURNAL ".journal."	/* the shortened journal being written */
 
 /*
  * Where the transactions of year and before end in the live journal: the
@@ -82,29 +84,54 @@ find_cut(struct journal *j, int year, off_t *cut, uint64_t *first,
 	return 0;
 }
 
+/* What each_chunk hands its bytes to: 0 to go on, -1 with err set. */
+typedef int (*chunk_fn)(void *ctx, const char *p, size_t n, int last,
+    char *err);
+
+/*
+ * Hand the live journal's bytes [from, to) to fn a chunk at a time, the
+ * last one with last set (once, with n 0, when the range is empty).
+ */
+static int
+each_chunk(struct journal *j, off_t from, off_t to, chunk_fn fn, void *ctx,
+    char *err)
+{
+	char *b = xmalloc(CHUNK);
+	off_t pos = from;
+	int rc = 0;
+
+	do {
+		size_t want = to - pos > CHUNK ? CHUNK : (size_t)(to - pos);
+		ssize_t n = want ? pread(j->fd, b, want, pos) : 0;
+
+		if (n < 0 || (size_t)n != want) {
+			snprintf(err, JERRSZ, "%s: %s", j->path,
+			    n < 0 ? strerror(errno) : "shorter than read");
+			rc = -1;
+			break;
+		}
+		pos += n;
+		rc = fn(ctx, b, (size_t)n, pos == to, err);
+	} while (rc == 0 && pos < to);
+	free(b);
+	return rc;
+}
+
+static int
+crc_chunk(void *ctx, const char *p, size_t n, int last, char *err)
+{
+	uLong *crc = ctx;
+
+	*crc = crc32(*crc, (const Bytef *)p, (uInt)n);
+	return 0;
+}
+
 /* CRC-32 of the live journal's bytes [0, n). */
 static int
 crc_prefix(struct journal *j, off_t n, uLong *crc, char *err)
 {
-	char *b = xmalloc(CHUNK);
-	off_t pos = 0;
-
 	*crc = crc32(0L, Z_NULL, 0);
-	while (pos < n) {
-		size_t want = n - pos > CHUNK ? CHUNK : (size_t)(n - pos);
-		ssize_t r = pread(j->fd, b, want, pos);
-
-		if (r <= 0) {
-			snprintf(err, JERRSZ, "%s: %s", j->path,
-			    r < 0 ? strerror(errno) : "shorter than read");
-			free(b);
-			return -1;
-		}
-		*crc = crc32(*crc, (const Bytef *)b, (uInt)r);
-		pos += r;
-	}
-	free(b);
-	return 0;
+	return each_chunk(j, 0, n, crc_chunk, crc, err);
 }
 
 /* Inflate segment path whole: its length and CRC-32. */
@@ -162,77 +189,82 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* A gzip stream being written to a segment file. */
+struct gzw {
+	z_stream z;
+	int fd, zr;
+	uLong crc;		/* of the bytes compressed */
+	char *out;
+};
+
+static int
+deflate_chunk(void *ctx, const char *p, size_t n, int last, char *err)
+{
+	struct gzw *w = ctx;
+
+	w->crc = crc32(w->crc, (const Bytef *)p, (uInt)n);
+	w->z.next_in = (Bytef *)(uintptr_t)p;
+	w->z.avail_in = (uInt)n;
+	do {
+		w->z.next_out = (Bytef *)w->out;
+		w->z.avail_out = CHUNK;
+		w->zr = deflate(&w->z, last ? Z_FINISH : Z_NO_FLUSH);
+		if (w->zr == Z_STREAM_ERROR || write_all(w->fd, w->out,
+		    CHUNK - w->z.avail_out) < 0) {
+			snprintf(err, JERRSZ, "cannot write the segment: %s",
+			    w->zr == Z_STREAM_ERROR ? "zlib error" :
+			    strerror(errno));
+			return -1;
+		}
+	} while (w->z.avail_out == 0);
+	return 0;
+}
+
 /* Compress the live journal's [0, cut) into the new file fd, with the
  * header naming transactions first..last. */
 static int
 deflate_prefix(struct journal *j, int fd, off_t cut, uint64_t first,
     uint64_t last, uLong *crc, char *err)
 {
-	char *in = xmalloc(CHUNK), *out = xmalloc(CHUNK), comment[80];
+	struct gzw w;
+	char comment[80];
 	gz_header h;
-	z_stream z;
-	off_t pos = 0;
-	int rc = -1, zr, flush;
+	int rc = -1;
 
-	memset(&z, 0, sizeof z);
+	memset(&w, 0, sizeof w);
 	memset(&h, 0, sizeof h);
+	w.fd = fd;
+	w.out = xmalloc(CHUNK);
+	w.crc = crc32(0L, Z_NULL, 0);
 	snprintf(comment, sizeof comment, "cs-journal segment %" PRIu64
 	    " %" PRIu64, first, last);
 	h.comment = (Bytef *)comment;
 	h.time = (uLong)time(NULL);
 	h.os = 3;		/* Unix */
-	*crc = crc32(0L, Z_NULL, 0);
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK || deflateSetHeader(&z, &h) != Z_OK) {
+	if (deflateInit2(&w.z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK || deflateSetHeader(&w.z, &h) != Z_OK)
 		snprintf(err, JERRSZ, "zlib: cannot start a gzip stream");
-		goto out;
+	else if (each_chunk(j, 0, cut, deflate_chunk, &w, err) == 0) {
+		if ((rc = w.zr == Z_STREAM_END ? 0 : -1) < 0)
+			snprintf(err, JERRSZ, "zlib: the gzip stream did not "
+			    "end");
 	}
-	do {
-		size_t want = cut - pos > CHUNK ? CHUNK : (size_t)(cut - pos);
-		ssize_t n = want ? pread(j->fd, in, want, pos) : 0;
-
-		if (n < 0 || (size_t)n != want) {
-			snprintf(err, JERRSZ, "%s: %s", j->path,
-			    n < 0 ? strerror(errno) : "shorter than read");
-			goto out;
-		}
-		*crc = crc32(*crc, (const Bytef *)in, (uInt)n);
-		pos += n;
-		flush = pos == cut ? Z_FINISH : Z_NO_FLUSH;
-		z.next_in = (Bytef *)in;
-		z.avail_in = (uInt)n;
-		do {
-			z.next_out = (Bytef *)out;
-			z.avail_out = CHUNK;
-			zr = deflate(&z, flush);
-			if (zr == Z_STREAM_ERROR || write_all(fd, out,
-			    CHUNK - z.avail_out) < 0) {
-				snprintf(err, JERRSZ, "cannot write the "
-				    "segment: %s", zr == Z_STREAM_ERROR ?
-				    "zlib error" : strerror(errno));
-				goto out;
-			}
-		} while (z.avail_out == 0);
-	} while (flush != Z_FINISH);
-	rc = zr == Z_STREAM_END ? 0 : -1;
-	if (rc < 0)
-		snprintf(err, JERRSZ, "zlib: the gzip stream did not end");
-out:
-	deflateEnd(&z);
-	free(in);
-	free(out);
+	*crc = w.crc;
+	deflateEnd(&w.z);
+	free(w.out);
 	return rc;
 }
 
-/* A new file DIR/NAME.PID, 0600, never through a link. */
+/* A new file DIR/PREFIXpid, 0600, never through a link; a dead
+ * process's is removed by unlink_stale(DIR, PREFIX). */
 static int
-create_tmp(const struct journal *j, const char *name, struct buf *path,
+create_tmp(const struct journal *j, const char *prefix, struct buf *path,
     char *err)
 {
 	int fd;
 
 	buf_reset(path);
-	buf_printf(path, "%s/%s.%ld", j->dir, name, (long)getpid());
+	buf_printf(path, "%s/%s%ld", j->dir, prefix, (long)getpid());
 	unlink(path->s);
 	fd = open(path->s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
@@ -242,36 +274,33 @@ create_tmp(const struct journal *j, const char *name, struct buf *path,
 	return fd;
 }
 
+static int
+copy_chunk(void *ctx, const char *p, size_t n, int last, char *err)
+{
+	if (write_all(*(int *)ctx, p, n) < 0) {
+		snprintf(err, JERRSZ, "cannot copy the journal's tail: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Replace the journal with a copy of its bytes from cut on. */
 static int
 shorten(struct journal *j, off_t cut, char *err)
 {
 	struct buf tmp = { 0 };
 	struct stat sb;
-	char *b = NULL;
-	off_t pos = cut;
 	int fd, nfd = -1;
 
-	if ((fd = create_tmp(j, ".journal", &tmp, err)) < 0) {
+	if ((fd = create_tmp(j, TMP_JOURNAL, &tmp, err)) < 0) {
 		buf_free(&tmp);
 		return -1;
 	}
-	b = xmalloc(CHUNK);
 	if (fstat(j->fd, &sb) == 0)
 		fchmod(fd, sb.st_mode & 07777);
-	while (pos < j->end) {
-		size_t want = j->end - pos > CHUNK ? CHUNK :
-		    (size_t)(j->end - pos);
-		ssize_t n = pread(j->fd, b, want, pos);
-
-		if (n <= 0 || write_all(fd, b, (size_t)n) < 0) {
-			snprintf(err, JERRSZ, "cannot copy the journal's "
-			    "tail: %s", n == 0 ? "short read" :
-			    strerror(errno));
-			goto fail;
-		}
-		pos += n;
-	}
+	if (each_chunk(j, cut, j->end, copy_chunk, &fd, err) < 0)
+		goto fail;
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
 		snprintf(err, JERRSZ, "cannot sync '%s': %s", tmp.s,
@@ -291,7 +320,6 @@ shorten(struct journal *j, off_t cut, char *err)
 	j->fd = nfd;
 	j->end -= cut;
 	buf_free(&tmp);
-	free(b);
 	return 0;
 fail:
 	if (fd >= 0)
@@ -300,7 +328,6 @@ fail:
 		close(nfd);
 	unlink(tmp.s);
 	buf_free(&tmp);
-	free(b);
 	return -1;
 }
 
@@ -322,8 +349,7 @@ journal_archive(struct journal *j, int year, struct archive_res *r,
 	}
 	buf_printf(&name, ".journal-%04d.gz.", year);
 	unlink_stale(j->dir, name.s);
-	unlink_stale(j->dir, ".journal.");
-	name.s[--name.len] = '\0';	/* create_tmp adds ".PID" */
+	unlink_stale(j->dir, TMP_JOURNAL);
 	snprintf(r->path, sizeof r->path, "%s/journal-%04d.gz", j->dir, year);
 	if ((n = journal_segments(j, &g, err)) < 0)
 		goto out;
