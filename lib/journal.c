@@ -442,6 +442,7 @@ struct src {
 	int fd;
 	gzFile gz;		/* a segment; NULL for the live journal */
 	off_t size;		/* read no further (segments: no limit) */
+	off_t gzsize;		/* a segment's file size, for the progress */
 	off_t *end;		/* end of the last good transaction */
 	int stopped;		/* the scan reached j->limit_txn */
 	uint64_t last;		/* the last transaction it committed */
@@ -532,7 +533,7 @@ scan_src(struct journal *j, struct src *x, jrec_fn fn, void *ctx, char *err)
 			n = (ssize_t)(size - base - (off_t)len);
 		len += (size_t)n;
 		progress(j, x->gz ? (off_t)gzoffset(x->gz) : base + (off_t)len,
-		    x->gz ? j->psize : size, t0, &last);
+		    x->gz ? x->gzsize : size, t0, &last);
 		shown |= j->progress != NULL && last > 0;
 		for (; (nl = memchr(b + p, '\n', len - p)) != NULL;
 		    p = (size_t)(nl + 1 - b)) {
@@ -672,7 +673,7 @@ scan_seg(struct journal *j, const struct jseg *g, jrec_fn fn, void *ctx,
 		    strerror(errno));
 		return -2;
 	}
-	j->psize = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+	x.gzsize = fstat(fd, &sb) == 0 ? sb.st_size : 0;
 	if ((x.gz = gzdopen(fd, "rb")) == NULL) {
 		close(fd);
 		snprintf(err, JERRSZ, "%s: out of memory", g->path);

@@ -57,7 +57,6 @@ struct journal {
 	off_t limit;		/* a scan reads no further than this offset,
 				 * 0 = to the end of the file; a transaction
 				 * that does not end by it is not read */
-	off_t psize;		/* the size of the segment being read */
 	char *sbuf;		/* the scan buffer, kept between scans */
 	size_t scap;
 	const char *only;	/* scans hand fn only these record kinds,
