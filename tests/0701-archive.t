@@ -236,26 +236,38 @@ run cs-stock --check
 is "$rc$out" 0 "... --check clean"
 
 # --- a writer waiting while the archive runs ------------------------------------
-fresh
-cp "$T/full" "$J"
-# cs-order commits the documents that are complete when its input pauses
-# (W-1: the row of W-2 has begun another); between its two batches, the
-# archive takes the lock and replaces the journal.
-{
-	printf 'flow,customer,material,qty,po\n'
-	printf 'fillup,100002,H11,1,W-1\n'
-	printf 'fillup,100002,H11,2,W-2\n'
-	# until W-1 is committed (transaction 19), however slow the build
-	i=0
-	while [ "$(grep -c '^B' "$J")" -lt 19 ] && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	cs-stock --archive 2025 >"$T/arch.csv" 2>&1
-	printf 'fillup,100002,H11,3,W-3\n'
-} | cs-order >"$T/w.csv" 2>"$T/w.err"
-is "$?" 0 "a writer across an archive: exit 0"
-is "$(col order qty <"$T/w.csv" | paste -sd' ' -)" \
+# across PO ACTION: cs-order on the whole journal again, with ACTION run
+# between its batches.  cs-order commits the documents that are complete
+# when its input pauses: PO-1 (the row of PO-2 has begun another) is
+# committed as transaction 19, then ACTION runs, then PO-3 arrives.  Rows
+# to $T/PO.csv, messages to $T/PO.err, cs-order's exit status in $wrc.
+across() {
+	fresh
+	cp "$T/full" "$J"
+	{
+		printf 'flow,customer,material,qty,po\n'
+		printf 'fillup,100002,H11,1,%s-1\n' "$1"
+		printf 'fillup,100002,H11,2,%s-2\n' "$1"
+		# until PO-1 is committed, however slow the build
+		i=0
+		while [ "$(grep -c '^B' "$J")" -lt 19 ] && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		"$2"
+		printf 'fillup,100002,H11,3,%s-3\n' "$1"
+	} | cs-order >"$T/$1.csv" 2>"$T/$1.err"
+	wrc=$?
+}
+archive_2025() { cs-stock --archive 2025 >"$T/arch.csv" 2>&1; }
+put_back_old() {
+	cp "$T/full" "$CS_DIR/journal.old"
+	mv "$CS_DIR/journal.old" "$J"
+}
+
+across W archive_2025
+is "$wrc" 0 "a writer across an archive: exit 0"
+is "$(col order qty <"$T/W.csv" | paste -sd' ' -)" \
     "1000004,1 1000005,2 1000006,3" "... three orders, numbers in sequence"
 is "$(col segment last_txn <"$T/arch.csv")" "journal-2025.gz,14" \
     "... the archive ran between its batches"
@@ -271,23 +283,9 @@ is "$(cut -d' ' -f1 "$T/count")" "$(cut -d' ' -f2 "$T/count")" \
 # --- a journal replaced by an older copy under a running writer -------------
 # Whoever puts back an old journal while a pipeline runs: the writer finds
 # the journal behind the state it has and stops, appending nothing.
-fresh
-cp "$T/full" "$J"
-{
-	printf 'flow,customer,material,qty,po\n'
-	printf 'fillup,100002,H11,1,Y-1\n'
-	printf 'fillup,100002,H11,2,Y-2\n'
-	i=0
-	while [ "$(grep -c '^B' "$J")" -lt 19 ] && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	cp "$T/full" "$CS_DIR/journal.old"
-	mv "$CS_DIR/journal.old" "$J"
-	printf 'fillup,100002,H11,3,Y-3\n'
-} | cs-order >"$T/y.csv" 2>"$T/y.err"
-is "$?" 3 "an older journal put back under a writer: exit 3"
-like "$(cat "$T/y.err")" "ends at transaction 18, before transaction 19 read before" \
+across Y put_back_old
+is "$wrc" 3 "an older journal put back under a writer: exit 3"
+like "$(cat "$T/Y.err")" "ends at transaction 18, before transaction 19 read before" \
     "... saying the journal is behind"
 is "$(cmp "$J" "$T/full" && echo same)" same "... and appending nothing to it"
 
