@@ -538,7 +538,7 @@ archive(struct stage *s, int year)
 	    "last_txn", "bytes", "gz_bytes" };
 	struct out *out = out_open(stdout, (enum out_fmt)s->o->fmt, 6, cols);
 	struct archive_res r;
-	char err[JERRSZ], v[4][24], yb[8];
+	char err[JERRSZ], v[4][24], yb[16];
 	const char *row[6], *base;
 	int rc = 0;
 
@@ -562,17 +562,12 @@ archive(struct stage *s, int year)
 		return finish(s, out, 0);
 	}
 	base = strrchr(r.path, '/');
-	snprintf(yb, sizeof yb, "%d", year);
-	snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)r.first);
-	snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)r.last);
-	snprintf(v[2], sizeof v[2], "%lld", (long long)r.bytes);
-	snprintf(v[3], sizeof v[3], "%lld", (long long)r.gzbytes);
-	row[0] = yb;
+	row[0] = fmt_int(year, yb);
 	row[1] = base ? base + 1 : r.path;
-	row[2] = v[0];
-	row[3] = v[1];
-	row[4] = v[2];
-	row[5] = v[3];
+	row[2] = fmt_u64(r.first, v[0]);
+	row[3] = fmt_u64(r.last, v[1]);
+	row[4] = fmt_u64((uint64_t)r.bytes, v[2]);
+	row[5] = fmt_u64((uint64_t)r.gzbytes, v[3]);
 	out_row(out, row);
 	return finish(s, out, 0);
 }
